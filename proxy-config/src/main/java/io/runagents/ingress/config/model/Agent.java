@@ -1,0 +1,32 @@
+package io.runagents.ingress.config.model;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An {@code agents/*.yaml} resource.
+ *
+ * @param host null when the agent serves any host (a fallback route)
+ * @param pathPrefix normalised, starts with {@code /}, no trailing slash unless it is {@code /}
+ * @param upstreams one or more {@code http://host:port} base URIs, tried in round robin
+ * @param identityProvider null when the provider is chosen by host / issuer / auto-selection
+ * @param maxBodyBytes null when request bodies are not limited
+ */
+public record Agent(String name, String host, String pathPrefix, List<URI> upstreams, boolean stripPrefix,
+                    Access access, String identityProvider, int timeoutSeconds, Long maxBodyBytes) {
+    public static final int DEFAULT_TIMEOUT_SECONDS = 300;
+
+    public Agent {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(pathPrefix, "pathPrefix");
+        upstreams = List.copyOf(upstreams);
+        if (upstreams.isEmpty()) {
+            throw new IllegalArgumentException("upstreams: [] (expected: at least one)");
+        }
+        Objects.requireNonNull(access, "access");
+        if (timeoutSeconds <= 0) {
+            throw new IllegalArgumentException("timeoutSeconds: " + timeoutSeconds + " (expected: > 0)");
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.runagents.ingress.config.model;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One rule of a policy; it matches when every non-empty list matches. Empty lists match anything.
+ *
+ * @param index the rule's position in its policy, from 0, for naming the deciding rule
+ */
+public record PolicyRule(int index, Effect effect, List<String> users, List<String> groups, List<String> domains,
+                         List<String> methods, List<String> paths) {
+    /** What a matching rule decides. */
+    public enum Effect { ALLOW, DENY }
+
+    public PolicyRule {
+        Objects.requireNonNull(effect, "effect");
+        users = List.copyOf(users);
+        groups = List.copyOf(groups);
+        domains = List.copyOf(domains);
+        methods = List.copyOf(methods);
+        paths = List.copyOf(paths);
+    }
+}
