@@ -1,0 +1,102 @@
+package io.runagents.ingress.core.admin;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.runagents.ingress.core.http.ErrorResponses;
+import io.runagents.ingress.core.metrics.ProxyMetrics;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
+
+/**
+ * The admin listener's endpoints: {@code /healthz}, {@code /readyz}, {@code /metrics}.
+ * Stateless, so one instance serves every connection.
+ */
+@ChannelHandler.Sharable
+public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private final ProxyMetrics metrics;
+    private final Supplier<Readiness> readiness;
+
+    /** Whether the proxy can serve; {@code problems} is a JSON array of what is missing when not. */
+    public record Readiness(boolean ready, String problemsJson) { }
+
+    public AdminHandler(ProxyMetrics metrics, Supplier<Readiness> readiness) {
+        this.metrics = metrics;
+        this.readiness = readiness;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (request.decoderResult().isFailure()) {
+            respond(ctx, request, error(HttpResponseStatus.BAD_REQUEST, "bad_request", "malformed request"));
+            return;
+        }
+        String path = new QueryStringDecoder(request.uri()).path();
+        boolean read = request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD;
+        if (!read) {
+            respond(ctx, request, error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
+                    "only GET and HEAD"));
+            return;
+        }
+        switch (path) {
+            case "/healthz" -> respond(ctx, request, text(HttpResponseStatus.OK, "application/json", "{\"status\":\"ok\"}"));
+            case "/readyz" -> {
+                Readiness r = readiness.get();
+                respond(ctx, request, text(r.ready() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        "application/json", "{\"ready\":" + r.ready() + ",\"problems\":" + r.problemsJson() + "}"));
+            }
+            case "/metrics" -> respond(ctx, request,
+                    text(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+            default -> respond(ctx, request, error(HttpResponseStatus.NOT_FOUND, "not_found", "no such admin endpoint"));
+        }
+    }
+
+    private static FullHttpResponse text(HttpResponseStatus status, String contentType, String body) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.UTF_8)));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        return response;
+    }
+
+    private static FullHttpResponse error(HttpResponseStatus status, String error, String description) {
+        return text(status, "application/json", ErrorResponses.jsonBody(error, description, null));
+    }
+
+    private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
+        HttpUtil.setContentLength(response, response.content().readableBytes());
+        if (request.method() == HttpMethod.HEAD) {
+            response.content().clear();
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(request) && !request.decoderResult().isFailure();
+        HttpUtil.setKeepAlive(response, keepAlive);
+        if (keepAlive) {
+            ctx.writeAndFlush(response);
+        } else {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}

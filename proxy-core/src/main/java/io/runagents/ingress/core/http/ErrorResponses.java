@@ -1,0 +1,54 @@
+package io.runagents.ingress.core.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Responses the proxy makes itself: always JSON,
+ * {@code {"error": "...", "error_description": "...", "request_id": "..."}}.
+ */
+public final class ErrorResponses {
+    private ErrorResponses() { }
+
+    /**
+     * A complete error response. The caller adds headers (challenge, {@code Retry-After}, connection) and
+     * owns the returned message until it writes it.
+     *
+     * @param withBody false for replies to HEAD, which carry the length of the body they would have had
+     */
+    public static FullHttpResponse json(ByteBufAllocator alloc, HttpResponseStatus status, String error,
+                                        String description, String requestId, boolean withBody) {
+        byte[] body = jsonBody(error, description, requestId).getBytes(StandardCharsets.UTF_8);
+        ByteBuf content = withBody ? alloc.buffer(body.length).writeBytes(body) : alloc.buffer(0);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        if (requestId != null) {
+            response.headers().set(ProxyHeaders.X_REQUEST_ID, requestId);
+        }
+        return response;
+    }
+
+    /** The JSON error document; {@code request_id} is omitted when null. */
+    public static String jsonBody(String error, String description, String requestId) {
+        StringBuilder sb = new StringBuilder(96 + description.length());
+        sb.append("{\"error\":");
+        Json.appendString(sb, error);
+        sb.append(",\"error_description\":");
+        Json.appendString(sb, description);
+        if (requestId != null) {
+            sb.append(",\"request_id\":");
+            Json.appendString(sb, requestId);
+        }
+        return sb.append('}').toString();
+    }
+}

@@ -1,0 +1,59 @@
+package io.runagents.ingress.core.http;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Removes, from every request, the headers only the proxy may set: {@code X-End-User-ID},
+ * {@code X-End-User-Context} and each configured claim header. Names match case-insensitively and with
+ * {@code _} read as {@code -}, because many agent frameworks (CGI-style ones, some WSGI servers) fold
+ * both spellings into the same variable.
+ */
+public final class IdentityHeaders {
+    private final Set<String> reserved;
+    /** Lengths of the reserved names: most headers are skipped without building a lower-case copy. */
+    private final java.util.BitSet lengths = new java.util.BitSet();
+
+    private IdentityHeaders(Set<String> reserved) {
+        this.reserved = reserved;
+        reserved.forEach(name -> lengths.set(name.length()));
+    }
+
+    /** The reserved set for a configuration: the two identity headers plus every {@code claimHeaders} target. */
+    public static IdentityHeaders of(Iterable<Map<String, String>> claimHeaderMaps) {
+        Set<String> names = new java.util.HashSet<>();
+        names.add(canonical(ProxyHeaders.X_END_USER_ID.toString()));
+        names.add(canonical(ProxyHeaders.X_END_USER_CONTEXT.toString()));
+        for (Map<String, String> map : claimHeaderMaps) {
+            for (String header : map.values()) {
+                names.add(canonical(header));
+            }
+        }
+        return new IdentityHeaders(Set.copyOf(names));
+    }
+
+    /** Removes every reserved header, in any spelling, from {@code headers}. */
+    public void strip(HttpHeaders headers) {
+        List<String> doomed = null;
+        for (Map.Entry<String, String> entry : headers) {
+            String name = entry.getKey();
+            if (lengths.get(name.length()) && reserved.contains(canonical(name))) {
+                if (doomed == null) {
+                    doomed = new ArrayList<>(2);
+                }
+                doomed.add(name);
+            }
+        }
+        if (doomed != null) {
+            doomed.forEach(headers::remove);
+        }
+    }
+
+    private static String canonical(String name) {
+        return name.toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

@@ -1,0 +1,97 @@
+package io.runagents.ingress.core.ingress;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.runagents.ingress.config.model.Limits;
+import io.runagents.ingress.core.metrics.ProxyMetrics;
+import io.runagents.ingress.core.server.ConnectionTracker;
+import io.runagents.ingress.core.server.RuntimeConfig;
+import io.runagents.ingress.core.upstream.UpstreamConnector;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The ingress pipeline, top to bottom: connection limit, TLS, HTTP codec, idle timeout, one request at a
+ * time, request guard (framing, host, path, id, header hygiene), routing, relay to the agent.
+ */
+public final class IngressInitializer extends ChannelInitializer<SocketChannel> {
+    public static final String LIMIT = "limit";
+    public static final String TLS = "tls";
+    public static final String CODEC = "http";
+    public static final String IDLE = "idle";
+    public static final String SEQUENCER = "sequencer";
+    public static final String GUARD = "guard";
+    public static final String ROUTING = "routing";
+    public static final String RELAY = "relay";
+
+    private final Supplier<RuntimeConfig> config;
+    private final ConnectionTracker tracker;
+    private final SslContext tls;
+    private final RelayServices services;
+    private final ChannelHandler limit;
+
+    /**
+     * @param tls null for plain HTTP
+     */
+    public IngressInitializer(Supplier<RuntimeConfig> config, ConnectionTracker tracker, SslContext tls,
+                              UpstreamConnector connector, ProxyMetrics metrics) {
+        this.config = config;
+        this.tracker = tracker;
+        this.tls = tls;
+        this.services = new RelayServices(connector, metrics, tracker, tls != null);
+        this.limit = new ConnectionLimitHandler(tracker, () -> config.get().snapshot().proxy().limits().maxConnections());
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        Limits limits = config.get().snapshot().proxy().limits();
+        ch.pipeline().addLast(LIMIT, limit);
+        if (tls != null) {
+            ch.pipeline().addLast(TLS, tls.newHandler(ch.alloc()));
+        }
+        ch.pipeline()
+                .addLast(CODEC, new HttpServerCodec(new HttpDecoderConfig()
+                        .setMaxInitialLineLength(8192)
+                        .setMaxHeaderSize(limits.maxHeaderBytes())
+                        .setMaxChunkSize(64 * 1024)))
+                .addLast(IDLE, new IdleStateHandler(0, 0, limits.idleTimeoutSeconds(), TimeUnit.SECONDS))
+                .addLast(SEQUENCER, new RequestSequencer(tracker))
+                .addLast(GUARD, new RequestGuardHandler(config))
+                .addLast(ROUTING, new RoutingHandler())
+                .addLast(RELAY, new RelayHandler(services));
+    }
+
+    /** After a WebSocket upgrade the client connection carries raw bytes: the HTTP codec goes. */
+    static void switchToRawBytes(Channel channel) {
+        channel.pipeline().remove(CODEC);
+    }
+
+    /** Closes connections over {@code maxConnections} as they are accepted. */
+    @ChannelHandler.Sharable
+    static final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
+        private final ConnectionTracker tracker;
+        private final java.util.function.IntSupplier max;
+
+        ConnectionLimitHandler(ConnectionTracker tracker, java.util.function.IntSupplier max) {
+            this.tracker = tracker;
+            this.max = max;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            if (!tracker.tryOpen(ctx.channel(), max.getAsInt())) {
+                ctx.close();
+                return;
+            }
+            ctx.fireChannelActive();
+        }
+    }
+}

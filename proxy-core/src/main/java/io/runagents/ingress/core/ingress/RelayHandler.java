@@ -1,0 +1,442 @@
+package io.runagents.ingress.core.ingress;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.runagents.ingress.core.http.ErrorResponses;
+import io.runagents.ingress.core.http.ProxyHeaders;
+import io.runagents.ingress.core.routing.UpstreamGroup;
+import io.runagents.ingress.core.routing.UpstreamTarget;
+import io.runagents.ingress.core.upstream.UpstreamEndpoint;
+import io.runagents.ingress.core.upstream.UpstreamListener;
+import io.runagents.ingress.core.upstream.UpstreamPool;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last ingress stage: streams a routed request to its agent and the response back.
+ *
+ * <p>The upstream connection comes from the pool of this channel's event loop, so both channels share
+ * one thread. Reads are explicit on both sides ({@code AUTO_READ} off): the client is read only while
+ * the agent's connection is writable and vice versa, and each side resumes on the other's
+ * writability change. Writes are flushed once per read burst.
+ *
+ * <p>Ownership: body contents go to the upstream channel (which releases them) or are released here
+ * when the exchange has no upstream any more; response objects from the agent go to the client channel.
+ */
+final class RelayHandler extends ChannelInboundHandlerAdapter implements UpstreamListener {
+    private static final Logger log = LoggerFactory.getLogger(RelayHandler.class);
+
+    private final RelayServices services;
+    private ChannelHandlerContext ctx;
+    private UpstreamPool pool;
+
+    // The current exchange; all null / false between exchanges.
+    private IngressRequest request;
+    private UpstreamTarget target;
+    private Channel upstream;
+    private final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>(2);
+    private boolean reused;
+    private boolean retried;
+    private int attempts;
+    private boolean requestComplete;
+    private boolean responseStarted;
+    private boolean skipInterimEnd;
+    private boolean upstreamKeepAlive;
+    private boolean closeAfter;
+    private boolean tunnel;
+    private long bodyBytes;
+    private long sentNanos;
+    private long lastActivityNanos;
+    private int status;
+    private ScheduledFuture<?> timer;
+
+    RelayHandler(RelayServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.pool = services.connector().pool(ctx.channel().eventLoop());
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof IngressRequest ingress) {
+            start(ingress);
+        } else if (tunnel && msg instanceof ByteBuf bytes) {
+            upstream.write(bytes);
+        } else if (msg instanceof HttpContent content && request != null && !requestComplete) {
+            forwardBody(content);
+        } else {
+            ReferenceCountUtil.release(msg); // the rest of a body whose exchange already ended
+        }
+    }
+
+    private void start(IngressRequest ingress) {
+        request = ingress;
+        requestComplete = false;
+        responseStarted = false;
+        skipInterimEnd = false;
+        retried = false;
+        attempts = 0;
+        bodyBytes = 0;
+        status = 0;
+        closeAfter = !ingress.keepAlive || ingress.closeAfter;
+        ForwardedHeaders.addToRequest(ingress, ctx.channel().remoteAddress(), services.tls());
+        lastActivityNanos = System.nanoTime();
+        scheduleTimer(ingress.route.agent().timeoutSeconds() * 1_000_000_000L);
+        connect();
+    }
+
+    private void connect() {
+        UpstreamGroup group = request.route.upstreams();
+        target = group.pick(System.nanoTime());
+        attempts++;
+        request.head.setUri(target.basePath() + request.route.upstreamPath(request.path)
+                + (request.query == null ? "" : "?" + request.query));
+        request.head.setProtocolVersion(HttpVersion.HTTP_1_1);
+        UpstreamEndpoint endpoint = UpstreamEndpoint.of(target);
+        Channel pooled = retried ? null : pool.pollIdle(endpoint);
+        if (pooled != null) {
+            reused = true;
+            attached(pooled);
+            return;
+        }
+        reused = false;
+        IngressRequest forRequest = request;
+        pool.connect(endpoint).addListener((ChannelFuture f) -> connected(forRequest, f));
+    }
+
+    private void connected(IngressRequest forRequest, ChannelFuture future) {
+        if (request != forRequest || !ctx.channel().isActive()) {
+            future.channel().close(); // the client left while we connected
+            return;
+        }
+        if (!future.isSuccess()) {
+            request.route.upstreams().markFailed(target, System.nanoTime());
+            log.debug("[{}] connect to {} failed: {}", ctx.channel().id(), target, future.cause().toString());
+            if (attempts < request.route.upstreams().size()) {
+                connect();
+            } else {
+                fail(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", "the agent refused the connection");
+            }
+            return;
+        }
+        request.route.upstreams().markHealthy(target);
+        attached(future.channel());
+    }
+
+    private void attached(Channel channel) {
+        upstream = channel;
+        UpstreamPool.attach(channel, this);
+        sentNanos = System.nanoTime();
+        channel.write(request.head);
+        if (retried && requestComplete && pendingBody.isEmpty()) {
+            channel.write(LastHttpContent.EMPTY_LAST_CONTENT); // the first attempt consumed the (empty) end
+        }
+        HttpContent content;
+        while ((content = pendingBody.poll()) != null) {
+            channel.write(content);
+        }
+        channel.flush();
+        channel.read();
+        if (!requestComplete && channel.isWritable()) {
+            ctx.read();
+        }
+    }
+
+    private void forwardBody(HttpContent content) {
+        if (content.decoderResult().isFailure()) {
+            content.release();
+            closeAfter = true;
+            fail(HttpResponseStatus.BAD_REQUEST, "bad_request", "malformed request body");
+            return;
+        }
+        bodyBytes += content.content().readableBytes();
+        Long max = request.route.agent().maxBodyBytes();
+        if (max != null && bodyBytes > max) {
+            content.release();
+            closeAfter = true;
+            fail(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request_entity_too_large",
+                    "request body exceeds the agent's maxBodyBytes");
+            return;
+        }
+        lastActivityNanos = System.nanoTime();
+        if (content instanceof LastHttpContent last) {
+            requestComplete = true;
+            if (!last.trailingHeaders().isEmpty()) {
+                // Client trailers are dropped, never merged: the agent could read them as headers.
+                content = new DefaultLastHttpContent(last.content().retain());
+                last.release();
+            }
+        }
+        if (upstream != null) {
+            upstream.write(content);
+        } else {
+            pendingBody.add(content);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (upstream != null) {
+            upstream.flush();
+            if ((tunnel || (request != null && !requestComplete)) && upstream.isWritable()) {
+                ctx.read();
+            }
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && upstream != null) {
+            upstream.read();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void onUpstreamWritabilityChanged(boolean writable) {
+        if (writable && (tunnel || (request != null && !requestComplete))) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void onResponse(Object msg) {
+        lastActivityNanos = System.nanoTime();
+        if (tunnel) {
+            ctx.write(msg);
+        } else if (msg instanceof HttpObject object && object.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(msg);
+            upstreamFailed("the agent sent a malformed response");
+        } else if (msg instanceof HttpResponse response) {
+            onResponseHead(response);
+        } else if (msg instanceof LastHttpContent last && skipInterimEnd) {
+            skipInterimEnd = false;
+            last.release();
+        } else if (msg instanceof HttpContent content) {
+            onResponseContent(content);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onResponseHead(HttpResponse response) {
+        if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+            skipInterimEnd = true;
+            if (response.status().code() == 101 && request.webSocket) {
+                switchToTunnel(response);
+                return;
+            }
+            FullHttpResponse interim = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(),
+                    ctx.alloc().buffer(0), response.headers(), EmptyHttpHeaders.INSTANCE);
+            ForwardedHeaders.prepareResponse(interim, request, false);
+            interim.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+            ctx.write(interim);
+            return;
+        }
+        services.metrics().upstreamLatency(request.agentName(), System.nanoTime() - sentNanos);
+        upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+        status = response.status().code();
+        if (services.tracker().draining()
+                || (request.http10 && !HttpUtil.isContentLengthSet(response) && !isBodyless(response))) {
+            closeAfter = true;
+        }
+        ForwardedHeaders.prepareResponse(response, request, closeAfter);
+        responseStarted = true;
+        if (response instanceof LastHttpContent) {
+            finish((LastHttpContent) response);
+        } else {
+            ctx.write(response);
+        }
+    }
+
+    private boolean isBodyless(HttpResponse response) {
+        int code = response.status().code();
+        return code == 204 || code == 304 || HttpMethod.HEAD.equals(request.head.method());
+    }
+
+    private void onResponseContent(HttpContent content) {
+        if (content instanceof LastHttpContent last) {
+            finish(last);
+        } else {
+            ctx.write(content);
+        }
+    }
+
+    /** Writes the response's last content and ends the exchange, returning the connection if it is clean. */
+    private void finish(LastHttpContent last) {
+        services.metrics().requestFinished(request.agentName(), status);
+        Channel channel = upstream;
+        boolean reusable = requestComplete && upstreamKeepAlive;
+        boolean close = closeAfter;
+        endExchange();
+        if (reusable) {
+            pool.release(channel);
+        } else {
+            channel.close();
+        }
+        ChannelFuture written = ctx.writeAndFlush(last);
+        if (close) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void onResponseReadComplete() {
+        ctx.flush();
+        if (upstream != null && ctx.channel().isWritable()) {
+            upstream.read();
+        }
+    }
+
+    @Override
+    public void onUpstreamClosed(Throwable cause) {
+        if (upstream == null || request == null && !tunnel) {
+            return;
+        }
+        if (tunnel) {
+            upstream = null;
+            ctx.flush();
+            ctx.close();
+            return;
+        }
+        upstream = null;
+        if (!responseStarted && reused && !retried && requestComplete && bodyBytes == 0) {
+            // A pooled connection the agent had closed while idle: one fresh attempt is safe, nothing was consumed.
+            retried = true;
+            connect();
+            return;
+        }
+        upstreamFailed(cause == null ? "the agent closed the connection" : "the agent reset the connection");
+    }
+
+    private void upstreamFailed(String description) {
+        fail(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", description);
+    }
+
+    /**
+     * Ends the exchange on an error: a JSON answer when nothing of the response has gone out yet,
+     * otherwise the client connection is closed, so the client sees a truncated response, not a clean one.
+     */
+    private void fail(HttpResponseStatus failure, String error, String description) {
+        Channel channel = upstream;
+        boolean started = responseStarted;
+        boolean drained = requestComplete;
+        IngressRequest failed = request;
+        endExchange();
+        if (channel != null) {
+            channel.close();
+        }
+        if (started) {
+            ctx.close();
+            return;
+        }
+        services.metrics().requestFinished(failed.agentName(), failure.code());
+        boolean withBody = !HttpMethod.HEAD.equals(failed.head.method());
+        FullHttpResponse response = ErrorResponses.json(ctx.alloc(), failure, error, description,
+                failed.requestId, withBody);
+        if (closeAfter || !drained) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.writeAndFlush(response);
+        }
+    }
+
+    private void switchToTunnel(HttpResponse response) {
+        FullHttpResponse switching = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(),
+                ctx.alloc().buffer(0), response.headers(), EmptyHttpHeaders.INSTANCE);
+        switching.headers().set(ProxyHeaders.X_REQUEST_ID, request.requestId);
+        services.metrics().requestFinished(request.agentName(), 101);
+        cancelTimer();
+        tunnel = true;
+        request = null;
+        ctx.writeAndFlush(switching);
+        IngressInitializer.switchToRawBytes(ctx.channel());
+        UpstreamPool.switchToRawBytes(upstream);
+        upstream.read();
+        ctx.read();
+    }
+
+    private void endExchange() {
+        cancelTimer();
+        request = null;
+        upstream = null;
+        HttpContent content;
+        while ((content = pendingBody.poll()) != null) {
+            content.release();
+        }
+    }
+
+    private void scheduleTimer(long delayNanos) {
+        timer = ctx.executor().schedule(this::checkTimeout, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    /** Fires {@code timeoutSeconds} after the last byte either way; a stream that keeps flowing never times out. */
+    private void checkTimeout() {
+        timer = null;
+        if (request == null) {
+            return;
+        }
+        long timeout = request.route.agent().timeoutSeconds() * 1_000_000_000L;
+        long idle = System.nanoTime() - lastActivityNanos;
+        if (idle < timeout) {
+            scheduleTimer(timeout - idle);
+            return;
+        }
+        log.debug("[{}] agent {} timed out", ctx.channel().id(), request.agentName());
+        fail(HttpResponseStatus.GATEWAY_TIMEOUT, "gateway_timeout", "the agent did not answer in time");
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        // The client left: cancel its upstream request rather than let the agent work for nobody.
+        Channel channel = upstream;
+        endExchange();
+        tunnel = false;
+        if (channel != null) {
+            channel.close();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("[{}] client connection failed: {}", ctx.channel().id(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,43 @@
+package io.runagents.ingress.core.ingress;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Request ids: a client's sane {@code X-Request-ID} is kept; otherwise a random 128-bit hex id. */
+final class RequestIds {
+    private RequestIds() { }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final int MAX_LENGTH = 128;
+
+    /** True for 1..128 characters of {@code [A-Za-z0-9._:-]}: safe in logs, headers and JSON. */
+    static boolean isSane(CharSequence id) {
+        int n = id.length();
+        if (n == 0 || n > MAX_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = id.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == ':' || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static String generate() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        char[] out = new char[32];
+        fill(out, 0, random.nextLong());
+        fill(out, 16, random.nextLong());
+        return new String(out);
+    }
+
+    private static void fill(char[] out, int offset, long bits) {
+        for (int i = 15; i >= 0; i--) {
+            out[offset + i] = HEX[(int) (bits & 0xf)];
+            bits >>>= 4;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.runagents.ingress.core.ingress;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.runagents.ingress.core.http.ErrorResponses;
+import java.util.function.Consumer;
+
+/**
+ * A step of the ingress pipeline that looks at each request's head and either passes it on or refuses
+ * it. A refused request's body is released here as it arrives (this stage owns it), so the stages after
+ * never see content without its head.
+ *
+ * <p>Message ownership: heads and contents that are passed on belong to the next handler; everything
+ * of a refused request is released by this stage.
+ */
+abstract class RequestStage extends ChannelInboundHandlerAdapter {
+    /** Convenience for stages after the guard, which know the whole {@link IngressRequest}. */
+    final void reject(ChannelHandlerContext ctx, IngressRequest request, HttpResponseStatus status, String error,
+                      String description, Consumer<FullHttpResponse> headers) {
+        reject(ctx, request.head, request.keepAlive && !request.closeAfter, request.requestId, status, error,
+                description, headers);
+    }
+
+    /** Bodies larger than this are not drained after a refusal: the connection is closed instead. */
+    private static final long MAX_DRAIN_BYTES = 64 * 1024;
+
+    private boolean discarding;
+
+    /** Handles the head of a request: {@link HttpRequest} for the first stage, {@link IngressRequest} after. */
+    abstract void onHead(ChannelHandlerContext ctx, Object head) throws Exception;
+
+    @Override
+    public final void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (msg instanceof HttpRequest || msg instanceof IngressRequest) {
+            discarding = false;
+            onHead(ctx, msg);
+        } else if (msg instanceof HttpContent content && discarding) {
+            if (content instanceof LastHttpContent) {
+                discarding = false;
+            }
+            content.release();
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    /**
+     * Answers the current request with a JSON error and drops its body.
+     *
+     * @param head the request's head, to decide HEAD and whether the body is small enough to drain
+     * @param keepAlive whether the client asked to keep the connection (read before hop-by-hop removal)
+     * @param headers adds response headers (challenge, Retry-After); may be null
+     */
+    final void reject(ChannelHandlerContext ctx, HttpRequest head, boolean keepAlive, String requestId,
+                      HttpResponseStatus status, String error, String description,
+                      Consumer<FullHttpResponse> headers) {
+        discarding = !(head instanceof LastHttpContent);
+        boolean withBody = !HttpMethod.HEAD.equals(head.method());
+        FullHttpResponse response = ErrorResponses.json(ctx.alloc(), status, error, description, requestId, withBody);
+        if (headers != null) {
+            headers.accept(response);
+        }
+        if (keepAlive && smallBody(head)) {
+            ctx.writeAndFlush(response);
+        } else {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private static boolean smallBody(HttpRequest head) {
+        if (HttpUtil.isTransferEncodingChunked(head)) {
+            return false;
+        }
+        return HttpUtil.getContentLength(head, 0L) <= MAX_DRAIN_BYTES;
+    }
+}

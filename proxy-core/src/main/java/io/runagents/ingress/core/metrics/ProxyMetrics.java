@@ -1,0 +1,111 @@
+package io.runagents.ingress.core.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+
+/**
+ * The proxy's Prometheus metrics. Every name is prefixed {@code runagents_} (JVM and Netty ones too).
+ * Per-agent meters are looked up once and cached, so recording a request costs a map read and two
+ * increments, not a registry lookup.
+ */
+public final class ProxyMetrics implements AutoCloseable {
+    private static final String PREFIX = "runagents.";
+    private static final String[] STATUS_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ConcurrentHashMap<String, AgentMeters> agents = new ConcurrentHashMap<>();
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+
+    public ProxyMetrics() {
+        registry.config().meterFilter(new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                return id.getName().startsWith(PREFIX) ? id : id.withName(PREFIX + id.getName());
+            }
+        });
+        new JvmMemoryMetrics().bindTo(registry);
+        gcMetrics.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new NettyAllocatorMetrics(PooledByteBufAllocator.DEFAULT).bindTo(registry);
+    }
+
+    /** The registry, for components that bind their own meters (caches, JWKS engines). */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Publishes a listener's open connection count as {@code runagents_connections_open{listener}}. */
+    public void connectionsGauge(String listener, IntSupplier open) {
+        Gauge.builder(PREFIX + "connections.open", open::getAsInt)
+                .description("Open client connections")
+                .tag("listener", listener)
+                .register(registry);
+    }
+
+    /** Counts a finished request: {@code runagents_requests_total{agent, status_class}}. */
+    public void requestFinished(String agent, int status) {
+        int index = status / 100 - 1;
+        meters(agent).byStatusClass[index < 0 || index > 4 ? 4 : index].increment();
+    }
+
+    /** Time from sending the request head to the agent until its response head arrived. */
+    public void upstreamLatency(String agent, long nanos) {
+        meters(agent).upstreamLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** The Prometheus text exposition. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    private AgentMeters meters(String agent) {
+        AgentMeters meters = agents.get(agent);
+        return meters != null ? meters : agents.computeIfAbsent(agent, this::newMeters);
+    }
+
+    private AgentMeters newMeters(String agent) {
+        Counter[] counters = new Counter[STATUS_CLASSES.length];
+        for (int i = 0; i < counters.length; i++) {
+            counters[i] = Counter.builder(PREFIX + "requests")
+                    .description("Requests answered by the ingress")
+                    .tags("agent", agent, "status_class", STATUS_CLASSES[i])
+                    .register(registry);
+        }
+        Timer latency = Timer.builder(PREFIX + "upstream.latency")
+                .description("Time from request sent to response head received, per agent")
+                .tag("agent", agent)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(100_000))
+                .maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry);
+        return new AgentMeters(counters, latency);
+    }
+
+    private record AgentMeters(Counter[] byStatusClass, Timer upstreamLatency) { }
+
+    @Override
+    public void close() {
+        gcMetrics.close();
+        registry.close();
+    }
+}

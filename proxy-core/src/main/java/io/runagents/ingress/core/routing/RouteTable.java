@@ -1,0 +1,85 @@
+package io.runagents.ingress.core.routing;
+
+import io.runagents.ingress.config.model.Agent;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Host and path routing for one configuration snapshot. Agents with a {@code host} are matched first,
+ * by exact (lower-case) host; agents without one are the fallback. Within a host, the longest
+ * segment-wise path prefix wins.
+ */
+public final class RouteTable {
+    private static final Comparator<Route> LONGEST_PREFIX_FIRST =
+            Comparator.comparingInt((Route r) -> r.agent().pathPrefix().length()).reversed();
+
+    private final Map<String, List<Route>> byHost;
+    private final List<Route> fallback;
+    private final Map<String, Route> byName;
+
+    private RouteTable(Map<String, List<Route>> byHost, List<Route> fallback, Map<String, Route> byName) {
+        this.byHost = byHost;
+        this.fallback = fallback;
+        this.byName = byName;
+    }
+
+    /** Builds the table; each agent gets its own upstream group (round-robin state). */
+    public static RouteTable of(List<Agent> agents) {
+        Map<String, List<Route>> byHost = new HashMap<>();
+        List<Route> fallback = new ArrayList<>();
+        Map<String, Route> byName = new HashMap<>();
+        for (Agent agent : agents) {
+            List<UpstreamTarget> targets = agent.upstreams().stream().map(UpstreamTarget::of).toList();
+            Route route = new Route(agent, new UpstreamGroup(targets));
+            byName.put(agent.name(), route);
+            if (agent.host() == null) {
+                fallback.add(route);
+            } else {
+                byHost.computeIfAbsent(agent.host(), h -> new ArrayList<>()).add(route);
+            }
+        }
+        byHost.replaceAll((host, routes) -> sorted(routes));
+        return new RouteTable(Map.copyOf(byHost), sorted(fallback), Map.copyOf(byName));
+    }
+
+    private static List<Route> sorted(List<Route> routes) {
+        List<Route> copy = new ArrayList<>(routes);
+        copy.sort(LONGEST_PREFIX_FIRST);
+        return List.copyOf(copy);
+    }
+
+    /**
+     * The route for a request, or null (404).
+     *
+     * @param host lower case, without port
+     * @param path normalised
+     */
+    public Route match(String host, String path) {
+        List<Route> routes = byHost.get(host);
+        if (routes != null) {
+            Route route = firstMatch(routes, path);
+            if (route != null) {
+                return route;
+            }
+        }
+        return firstMatch(fallback, path);
+    }
+
+    private static Route firstMatch(List<Route> routes, String path) {
+        for (int i = 0; i < routes.size(); i++) {
+            Route route = routes.get(i);
+            if (route.matches(path)) {
+                return route;
+            }
+        }
+        return null;
+    }
+
+    /** The route of the named agent, or null. */
+    public Route byName(String agentName) {
+        return byName.get(agentName);
+    }
+}

@@ -1,0 +1,66 @@
+package io.runagents.ingress.core.upstream;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.runagents.ingress.core.server.Transports;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLException;
+
+/**
+ * Makes and keeps connections to agents: one {@link UpstreamPool} per event loop, connections with
+ * {@code AUTO_READ} off (the relay reads for backpressure), names resolved by Netty's non-blocking DNS
+ * resolver so a connect never blocks the loop.
+ */
+public final class UpstreamConnector implements AutoCloseable {
+    /** The same marks on both sides of the relay: reading stops when the other side holds 64 KiB unsent. */
+    public static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+
+    private final Bootstrap template;
+    private final SslContext tls;
+    private final int idleSeconds;
+    private final DnsAddressResolverGroup resolver;
+    private final Map<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
+
+    public UpstreamConnector(Transports transport, int connectTimeoutMillis, int idleSeconds) {
+        this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
+                .datagramChannelType(transport.datagramChannel()));
+        this.template = new Bootstrap()
+                .channel(transport.socketChannel())
+                .resolver(resolver)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis);
+        this.idleSeconds = idleSeconds;
+        try {
+            this.tls = SslContextBuilder.forClient().build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot set up TLS for upstreams", e);
+        }
+    }
+
+    /** The pool of {@code loop}; call on that loop and keep it per client connection. */
+    public UpstreamPool pool(EventLoop loop) {
+        return pools.computeIfAbsent(loop, l -> new UpstreamPool(l, template, tls, idleSeconds));
+    }
+
+    /** Total connections opened to agents across all loops (for tests and metrics). */
+    public long connectionsOpened() {
+        return pools.values().stream().mapToLong(UpstreamPool::connectionsOpened).sum();
+    }
+
+    @Override
+    public void close() {
+        resolver.close();
+    }
+}

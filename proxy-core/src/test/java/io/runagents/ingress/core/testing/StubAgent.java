@@ -1,0 +1,142 @@
+package io.runagents.ingress.core.testing;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.runagents.ingress.core.server.Transports;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real agent on {@code 127.0.0.1:0} for end-to-end tests. It records every request it receives (head
+ * and body length) and counts the connections it accepted. Requests are answered by the {@link Behavior}
+ * registered for the longest matching path prefix; by default an echo of the request as JSON.
+ */
+public final class StubAgent implements AutoCloseable {
+    /** What the agent saw of one request. */
+    public record Received(String method, String uri, HttpHeaders headers, long bodyBytes) {
+        public String header(String name) {
+            return headers.get(name);
+        }
+    }
+
+    /** Answers one request; called on the agent's event loop once the whole body has arrived. */
+    @FunctionalInterface
+    public interface Behavior {
+        void respond(ChannelHandlerContext ctx, HttpRequest head, long bodyBytes);
+    }
+
+    private final EventLoopGroup group;
+    private final Channel server;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final Map<String, Behavior> behaviors = new ConcurrentHashMap<>();
+
+    private StubAgent() throws InterruptedException {
+        Transports transport = Transports.best();
+        group = transport.newGroup(2, "stub-agent");
+        server = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        connections.incrementAndGet();
+                        ch.pipeline().addLast("http", new HttpServerCodec()).addLast("stub", new Handler());
+                    }
+                })
+                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+    }
+
+    public static StubAgent start() throws InterruptedException {
+        return new StubAgent();
+    }
+
+    /** Answers requests whose path starts with {@code prefix} with {@code behavior}. */
+    public StubAgent on(String prefix, Behavior behavior) {
+        behaviors.put(prefix, behavior);
+        return this;
+    }
+
+    public URI uri() {
+        return URI.create("http://127.0.0.1:" + port());
+    }
+
+    public int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    public List<Received> received() {
+        return received;
+    }
+
+    /** Connections the agent accepted so far. */
+    public int connections() {
+        return connections.get();
+    }
+
+    @Override
+    public void close() {
+        server.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private Behavior behaviorFor(String uri) {
+        Behavior best = Behaviors.ECHO;
+        int bestLength = -1;
+        for (Map.Entry<String, Behavior> entry : behaviors.entrySet()) {
+            if (uri.startsWith(entry.getKey()) && entry.getKey().length() > bestLength) {
+                best = entry.getValue();
+                bestLength = entry.getKey().length();
+            }
+        }
+        return best;
+    }
+
+    private final class Handler extends ChannelInboundHandlerAdapter {
+        private HttpRequest head;
+        private long bodyBytes;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                if (msg instanceof HttpRequest request) {
+                    head = request;
+                    bodyBytes = 0;
+                }
+                if (msg instanceof HttpContent content) {
+                    bodyBytes += content.content().readableBytes();
+                }
+                if (msg instanceof LastHttpContent && head != null) {
+                    received.add(new Received(head.method().name(), head.uri(), head.headers().copy(), bodyBytes));
+                    HttpRequest done = head;
+                    head = null;
+                    behaviorFor(done.uri()).respond(ctx, done, bodyBytes);
+                }
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}

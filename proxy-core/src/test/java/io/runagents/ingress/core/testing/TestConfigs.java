@@ -1,0 +1,40 @@
+package io.runagents.ingress.core.testing;
+
+import io.runagents.ingress.config.model.Access;
+import io.runagents.ingress.config.model.Agent;
+import io.runagents.ingress.config.model.ConfigSnapshot;
+import io.runagents.ingress.config.model.HostPort;
+import io.runagents.ingress.config.model.IdentityProvider;
+import io.runagents.ingress.config.model.Limits;
+import io.runagents.ingress.config.model.Listen;
+import io.runagents.ingress.config.model.ProxySettings;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+
+/** Configuration snapshots for tests: every listener on {@code 127.0.0.1:0}. */
+public final class TestConfigs {
+    private TestConfigs() { }
+
+    public static final Listen LOOPBACK = new Listen(new HostPort("127.0.0.1", 0), new HostPort("127.0.0.1", 0),
+            new HostPort("127.0.0.1", 0));
+
+    /** An open agent with defaults: any host, 300 s timeout, no body limit. */
+    public static Agent openAgent(String name, String pathPrefix, URI upstream) {
+        return new Agent(name, null, pathPrefix, List.of(upstream), false, Access.OPEN, null, 300, null);
+    }
+
+    public static ProxySettings settings(Limits limits) {
+        ProxySettings d = ProxySettings.DEFAULTS;
+        return new ProxySettings(LOOPBACK, d.dataDir(), d.tls(), limits, d.jwks(), d.tokenCache(), d.audit(),
+                d.identityContext(), d.tokenStore());
+    }
+
+    public static ConfigSnapshot snapshot(List<Agent> agents) {
+        return snapshot(Limits.DEFAULTS, agents, List.of());
+    }
+
+    public static ConfigSnapshot snapshot(Limits limits, List<Agent> agents, List<IdentityProvider> providers) {
+        return new ConfigSnapshot(1, Instant.now(), settings(limits), providers, agents, List.of(), List.of());
+    }
+}
