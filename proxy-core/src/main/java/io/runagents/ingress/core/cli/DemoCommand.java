@@ -1,0 +1,32 @@
+package io.runagents.ingress.core.cli;
+
+import io.runagents.ingress.core.demo.Demo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code runagents demo}: the proxy with a built-in echo agent on loopback, and curl lines to try. */
+@Command(name = "demo", description = "Start a self-contained demo on loopback and print curl lines to try.")
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "8080", description = "ingress port to try first (default: ${DEFAULT-VALUE})")
+    private int port;
+    @Option(names = "--admin-port", defaultValue = "9901", description = "admin port to try first (default: ${DEFAULT-VALUE})")
+    private int adminPort;
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dataDir = Files.createTempDirectory("runagents-demo");
+        try (Demo demo = Demo.start(port, adminPort, dataDir)) {
+            spec.commandLine().getOut().println(demo.instructions());
+            spec.commandLine().getOut().flush();
+            StopSignals.awaitTermination();
+        }
+        return 0;
+    }
+}

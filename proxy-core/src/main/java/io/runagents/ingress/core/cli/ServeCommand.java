@@ -1,0 +1,45 @@
+package io.runagents.ingress.core.cli;
+
+import io.runagents.ingress.config.load.ConfigError;
+import io.runagents.ingress.config.load.ConfigLoadResult;
+import io.runagents.ingress.config.load.YamlConfigLoader;
+import io.runagents.ingress.config.model.ConfigSnapshot;
+import io.runagents.ingress.core.server.ProxyServer;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code runagents serve}: runs the proxy on a conf directory until SIGTERM or SIGINT, then drains
+ * in-flight requests for up to {@code shutdownGraceSeconds} and exits 0.
+ */
+@Command(name = "serve", description = "Run the proxy on a conf directory.")
+final class ServeCommand implements Callable<Integer> {
+    @Mixin
+    private ConfigDirOption config;
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        ConfigLoadResult result = YamlConfigLoader.loadDirectory(config.dir(), 1, Clock.systemUTC());
+        if (result instanceof ConfigLoadResult.Invalid invalid) {
+            for (ConfigError error : invalid.errors()) {
+                err.println(error);
+            }
+            err.printf("%s: invalid configuration, not starting%n", config.dir());
+            return 1;
+        }
+        ConfigSnapshot snapshot = ((ConfigLoadResult.Loaded) result).snapshot();
+        ProxyServer server = ProxyServer.start(snapshot, 0);
+        StopSignals.awaitTermination();
+        server.shutdown(Duration.ofSeconds(server.config().snapshot().proxy().limits().shutdownGraceSeconds()));
+        return 0;
+    }
+}
