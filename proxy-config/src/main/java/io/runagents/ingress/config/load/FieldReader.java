@@ -76,7 +76,12 @@ final class FieldReader {
             return null;
         }
         taken.add(key);
-        doc.remember(field(key), e.value());
+        // A nested mapping is best pointed at by its key line ("spec:"), a value by where it starts.
+        if (e.value() instanceof Mapping) {
+            doc.remember(field(key), e.line(), e.column());
+        } else {
+            doc.remember(field(key), e.value().line(), e.value().column());
+        }
         return e.value();
     }
 

@@ -35,8 +35,8 @@ final class SourceDocument {
         return errors.size() > errorsAtStart;
     }
 
-    void remember(String field, YamlNode value) {
-        positions.putIfAbsent(field, new Located.Position(value.line(), value.column()));
+    void remember(String field, int line, int column) {
+        positions.putIfAbsent(field, new Located.Position(line, column));
     }
 
     /** The result of binding: the value only when the document had no errors. */
