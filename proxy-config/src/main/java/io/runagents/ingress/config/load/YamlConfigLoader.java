@@ -1,0 +1,176 @@
+package io.runagents.ingress.config.load;
+
+import io.runagents.ingress.config.model.ConfigSnapshot;
+import io.runagents.ingress.config.model.ProxySettings;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Reads a conf directory (SPEC section 3) into a {@link ConfigSnapshot}, or into every error it holds, each
+ * with {@code file:line:col}. Pure and synchronous: callers run it off the event loop.
+ *
+ * <p>Files are read in a fixed order ({@code proxy.yaml}, then each kind's folder by sorted file name) so that
+ * the same directory always gives the same errors in the same order. Names starting with {@code .} are skipped,
+ * which also skips the {@code ..data} links of a Kubernetes ConfigMap mount; symlinked files are followed.
+ */
+public final class YamlConfigLoader {
+    /** The optional settings file at the top of the conf directory. */
+    public static final String PROXY_FILE = "proxy.yaml";
+
+    private YamlConfigLoader() {
+    }
+
+    /** Loads {@code confDir}; {@code version} and {@code clock.instant()} are stamped on the snapshot. */
+    public static ConfigLoadResult loadDirectory(Path confDir, long version, Clock clock) {
+        return loadDirectory(confDir, version, clock, Map.of());
+    }
+
+    /**
+     * Loads {@code confDir} as if some files had other contents, for {@code apply}/{@code delete} dry runs: a
+     * key is a path relative to {@code confDir} with {@code /} separators (such as {@code agents/x.yaml}); its
+     * value replaces or adds that file, and a null value removes it.
+     */
+    public static ConfigLoadResult loadDirectory(Path confDir, long version, Clock clock,
+                                                 Map<String, String> overrides) {
+        String prefix = displayPrefix(confDir);
+        if (!Files.isDirectory(confDir)) {
+            return new ConfigLoadResult.Invalid(List.of(new ConfigError(prefix, 0, 0, "",
+                    "conf directory not found (expected: a directory)")));
+        }
+        DocumentBinder binder = new DocumentBinder();
+        ProxySettings proxy = ProxySettings.DEFAULTS;
+        String proxyText = read(confDir, PROXY_FILE, overrides, prefix, binder);
+        if (proxyText != null) {
+            proxy = binder.proxySettings(prefix + PROXY_FILE, proxyText);
+        }
+        for (ResourceKind kind : ResourceKind.values()) {
+            for (String fileName : listFiles(confDir, kind, overrides, prefix, binder)) {
+                String relative = kind.folder() + "/" + fileName;
+                String text = read(confDir, relative, overrides, prefix, binder);
+                if (text == null) {
+                    binder.unreadable.add(kind);
+                } else {
+                    binder.addFile(kind, prefix + relative, text);
+                }
+            }
+        }
+        binder.crossValidate();
+        if (!binder.errors.isEmpty() || proxy == null) {
+            return new ConfigLoadResult.Invalid(binder.sortedErrors());
+        }
+        Resources r = binder.resources();
+        return new ConfigLoadResult.Loaded(new ConfigSnapshot(version, clock.instant(), proxy,
+                r.identityProviders(), r.agents(), r.tools(), r.policies()));
+    }
+
+    /**
+     * Validates one file of one kind on its own (every per-resource rule and unique names within the file, but
+     * no references to other resources). {@code fileName} is only used in error positions.
+     */
+    public static DocumentsLoadResult loadDocuments(ResourceKind kind, String fileName, String yamlText) {
+        DocumentBinder binder = new DocumentBinder();
+        binder.addFile(kind, fileName, yamlText);
+        ConfigValidator.uniqueNames(kind, binder.located(kind), binder.errors);
+        if (!binder.errors.isEmpty()) {
+            return new DocumentsLoadResult.Invalid(binder.sortedErrors());
+        }
+        return new DocumentsLoadResult.Parsed(binder.resources());
+    }
+
+    /**
+     * Like {@link #loadDocuments(ResourceKind, String, String)}, with the kind given by its folder name such as
+     * {@code identity-providers}.
+     *
+     * @throws IllegalArgumentException when {@code kindFolder} names no kind
+     */
+    public static DocumentsLoadResult loadDocuments(String kindFolder, String fileName, String yamlText) {
+        ResourceKind kind = ResourceKind.fromFolder(kindFolder).orElseThrow(() -> new IllegalArgumentException(
+                "kindFolder: " + kindFolder + " (expected: identity-providers, agents, tools or policies)"));
+        return loadDocuments(kind, fileName, yamlText);
+    }
+
+    /** File names in errors are relative to the conf directory's parent, e.g. {@code conf/agents/a.yaml}. */
+    private static String displayPrefix(Path confDir) {
+        Path name = confDir.toAbsolutePath().normalize().getFileName();
+        return (name == null ? confDir.toAbsolutePath().normalize().toString() : name.toString()) + "/";
+    }
+
+    private static List<String> listFiles(Path confDir, ResourceKind kind, Map<String, String> overrides,
+                                          String prefix, DocumentBinder binder) {
+        TreeSet<String> names = new TreeSet<>();
+        Path folder = confDir.resolve(kind.folder());
+        if (Files.isDirectory(folder)) {
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+                for (Path p : entries) {
+                    String name = p.getFileName().toString();
+                    if (isResourceFile(name) && Files.isRegularFile(p)) {
+                        names.add(name);
+                    }
+                }
+            } catch (IOException e) {
+                binder.errors.add(new ConfigError(prefix + kind.folder(), 0, 0, "", "cannot list: " + e));
+                binder.unreadable.add(kind);
+            }
+        } else if (Files.exists(folder)) {
+            binder.errors.add(new ConfigError(prefix + kind.folder(), 0, 0, "", "not a directory"));
+        }
+        String folderPrefix = kind.folder() + "/";
+        overrides.forEach((path, text) -> {
+            String name = path.startsWith(folderPrefix) ? path.substring(folderPrefix.length()) : null;
+            if (name != null && !name.contains("/") && isResourceFile(name)) {
+                if (text == null) {
+                    names.remove(name);
+                } else {
+                    names.add(name);
+                }
+            }
+        });
+        return List.copyOf(names);
+    }
+
+    private static boolean isResourceFile(String name) {
+        return !name.startsWith(".") && (name.endsWith(".yaml") || name.endsWith(".yml"));
+    }
+
+    /** The text of a file (or its override); null when it does not exist or cannot be read (reported). */
+    private static String read(Path confDir, String relative, Map<String, String> overrides, String prefix,
+                               DocumentBinder binder) {
+        if (overrides.containsKey(relative)) {
+            return overrides.get(relative);
+        }
+        Path file = confDir.resolve(relative);
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            return Files.readString(file);
+        } catch (CharacterCodingException e) {
+            binder.errors.add(new ConfigError(prefix + relative, 0, 0, "", "cannot read: not valid UTF-8"));
+        } catch (IOException e) {
+            binder.errors.add(new ConfigError(prefix + relative, 0, 0, "", "cannot read: " + e));
+        }
+        return null;
+    }
+
+    /** Orders errors by file (in reading order), then position, so cross-resource errors sit with their file. */
+    static List<ConfigError> sortErrors(List<ConfigError> errors, List<String> fileOrder) {
+        Map<String, Integer> order = new HashMap<>();
+        for (String f : fileOrder) {
+            order.putIfAbsent(f, order.size());
+        }
+        List<ConfigError> sorted = new ArrayList<>(errors);
+        sorted.sort(Comparator.comparingInt((ConfigError e) -> order.getOrDefault(e.file(), Integer.MAX_VALUE))
+                .thenComparingInt(ConfigError::line).thenComparingInt(ConfigError::column));
+        return sorted;
+    }
+}

@@ -1,0 +1,183 @@
+package io.runagents.ingress.config.load;
+
+import static io.runagents.ingress.config.load.TestConf.documentErrors;
+import static io.runagents.ingress.config.load.TestConf.documents;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.runagents.ingress.config.model.Agent;
+import io.runagents.ingress.config.model.IdentityProvider;
+import io.runagents.ingress.config.model.ToolAuth;
+import java.net.URI;
+import org.junit.jupiter.api.Test;
+
+/** The rules of each kind, one file at a time through {@link YamlConfigLoader#loadDocuments}. */
+class ResourceValidationTest {
+    private static final ResourceKind IDP = ResourceKind.IDENTITY_PROVIDERS;
+
+    @Test
+    void typoInFieldNameIsUnknownAndRequiredFieldIsMissing() {
+        assertThat(documentErrors(IDP, TestConf.PROVIDER.replace("userIDClaim", "userIdClaim"))).containsExactly(
+                "in.yaml:2:1: spec.userIDClaim: required field missing",
+                "in.yaml:7:3: spec.userIdClaim: unknown field (expected one of: host, identityProvider, userIDClaim,"
+                        + " allowedDomains, groupsClaim, forwardToken, claimHeaders)");
+    }
+
+    @Test
+    void missingNameAndSpec() {
+        assertThat(documentErrors(IDP, "nmae: corp\n")).containsExactly(
+                "in.yaml:1:1: name: required field missing",
+                "in.yaml:1:1: spec: required field missing",
+                "in.yaml:1:1: nmae: unknown field (expected one of: name, spec)");
+    }
+
+    @Test
+    void httpIssuerOnlyForLoopback() {
+        String yaml = TestConf.PROVIDER.replace("https://login.corp.com/jwks", "http://login.corp.com/jwks");
+        assertThat(documentErrors(IDP, yaml)).containsExactly("in.yaml:6:14: spec.identityProvider.jwksUri: "
+                + "must be an https:// URL (http:// only for loopback hosts)");
+        for (String host : new String[] {"127.0.0.1:8080", "[::1]", "localhost", "LOCALHOST:1"}) {
+            IdentityProvider p = documents(IDP, TestConf.PROVIDER.replace("https://login.corp.com",
+                    "http://" + host)).identityProviders().get(0);
+            assertThat(p.issuer()).isEqualTo("http://" + host);
+        }
+        assertThat(documentErrors(IDP, TestConf.PROVIDER.replace("issuer: https://login.corp.com",
+                "issuer: http://127.0.0.2"))).hasSize(1);
+    }
+
+    @Test
+    void badName() {
+        assertThat(documentErrors(IDP, TestConf.PROVIDER.replace("name: corp", "name: -corp"))).containsExactly(
+                "in.yaml:1:7: name: \"-corp\" (expected: a DNS label: lowercase letters, digits and '-',"
+                        + " at most 63 characters)");
+        assertThat(documentErrors(IDP, TestConf.PROVIDER.replace("name: corp", "name: " + "a".repeat(64))))
+                .hasSize(1);
+        documents(IDP, TestConf.PROVIDER.replace("name: corp", "name: " + "a".repeat(63)));
+    }
+
+    @Test
+    void duplicateKeyAndDuplicateNameInOneFile() {
+        assertThat(documentErrors(IDP, TestConf.PROVIDER + "  userIDClaim: sub\n---\n" + TestConf.PROVIDER))
+                .containsExactly(
+                        "in.yaml:8:3: spec.userIDClaim: duplicate key (first at line 7, column 3)",
+                        "in.yaml:10:7: name: duplicate identity-provider name \"corp\" (first defined at in.yaml:1:7)");
+    }
+
+    @Test
+    void wrongTypes() {
+        String yaml = """
+                name: corp
+                spec:
+                  host: [portal.corp.com]
+                  identityProvider: https://login.corp.com
+                  userIDClaim: 42
+                  allowedDomains: corp.com
+                  groupsClaim: null
+                  forwardToken: 1
+                """;
+        assertThat(documentErrors(IDP, yaml)).containsExactly(
+                "in.yaml:3:9: spec.host: a list (expected: a string)",
+                "in.yaml:4:21: spec.identityProvider: \"https://login.corp.com\" (expected: a mapping)",
+                "in.yaml:5:16: spec.userIDClaim: 42 (expected: a string; quote it)",
+                "in.yaml:6:19: spec.allowedDomains: \"corp.com\" (expected: a list)",
+                "in.yaml:8:17: spec.forwardToken: 1 (expected: true or false)");
+    }
+
+    @Test
+    void providerExtensionsAndTheirLimits() {
+        String yaml = TestConf.PROVIDER.replace("  userIDClaim", "    algorithms: []\n"
+                + "    clockSkewSeconds: \"60\"\n"
+                + "    maxTokenLifetimeSeconds: 0\n"
+                + "    audiences: [ok, 7]\n"
+                + "  userIDClaim");
+        assertThat(documentErrors(IDP, yaml)).containsExactly(
+                "in.yaml:7:17: spec.identityProvider.algorithms: [] (expected: at least one of RS256, RS384, RS512,"
+                        + " PS256, PS384, PS512, ES256, ES384, ES512)",
+                "in.yaml:8:23: spec.identityProvider.clockSkewSeconds: \"60\" (expected: an integer)",
+                "in.yaml:9:30: spec.identityProvider.maxTokenLifetimeSeconds: 0 (expected: >= 1)",
+                "in.yaml:10:21: spec.identityProvider.audiences[1]: 7 (expected: a string; quote it)");
+    }
+
+    @Test
+    void claimHeadersMustNotSpoofProxyHeaders() {
+        for (String header : new String[] {"X-End-User-ID", "x_end_user_context", "Authorization", "Host",
+            "Connection", "X-Forwarded-For", "X-Request-Id", "Transfer-Encoding"}) {
+            assertThat(documentErrors(IDP, TestConf.PROVIDER + "  claimHeaders: {email: " + header + "}\n"))
+                    .as(header).hasSize(1).allMatch(e -> e.startsWith("in.yaml:8:25: spec.claimHeaders.email: "));
+        }
+        assertThat(documentErrors(IDP, TestConf.PROVIDER + "  claimHeaders: {email: X-Mail, mail: x-mail}\n"))
+                .containsExactly("in.yaml:8:39: spec.claimHeaders.mail: \"x-mail\" (expected: a header not already"
+                        + " used for claim \"email\")");
+    }
+
+    @Test
+    void agentPathPrefixIsNormalised() {
+        String agent = "name: a\nspec:\n  upstream: http://agent:9000\n  pathPrefix: %s\n";
+        assertThat(documents(ResourceKind.AGENTS, agent.formatted("//a//b/")).agents().get(0).pathPrefix())
+                .isEqualTo("/a/b");
+        assertThat(documents(ResourceKind.AGENTS, agent.formatted("///")).agents().get(0).pathPrefix())
+                .isEqualTo("/");
+        for (String bad : new String[] {"/a/./b", "/a/%2e", "'/a\\b'", "/a?b", "'/a#b'", "/.."}) {
+            assertThat(documentErrors(ResourceKind.AGENTS, agent.formatted(bad))).as(bad).hasSize(1);
+        }
+    }
+
+    @Test
+    void agentUpstreams() {
+        Agent a = documents(ResourceKind.AGENTS, "name: a\nspec:\n  host: API.Corp.com\n"
+                + "  upstreams: [http://a:1, https://b:2/base]\n").agents().get(0);
+        assertThat(a.host()).isEqualTo("api.corp.com");
+        assertThat(a.upstreams()).containsExactly(URI.create("http://a:1"), URI.create("https://b:2/base"));
+        assertThat(documentErrors(ResourceKind.AGENTS, "name: a\nspec:\n  upstreams: []\n"))
+                .containsExactly("in.yaml:3:14: spec.upstreams: [] (expected: at least one URL)");
+        assertThat(documentErrors(ResourceKind.AGENTS, "name: a\nspec:\n  upstreams: [http://a:1, 'http://b/?q']\n"))
+                .containsExactly("in.yaml:3:27: spec.upstreams[1]: must be an http://host:port URL with an optional"
+                        + " path (no query, fragment or user info)");
+        assertThat(documentErrors(ResourceKind.AGENTS, "name: a\nspec:\n  upstream: ws://a:1\n"
+                + "  maxBodyBytes: 0\n")).containsExactly(
+                "in.yaml:3:13: spec.upstream: must be an http://host:port URL with an optional path (no query,"
+                        + " fragment or user info)",
+                "in.yaml:4:17: spec.maxBodyBytes: 0 (expected: >= 1)");
+    }
+
+    @Test
+    void toolAuthTypes() {
+        ToolAuth apiKey = documents(ResourceKind.TOOLS, """
+                name: t
+                spec:
+                  baseUrl: https://api.example
+                  auth: { type: apiKey, apiKey: { header: X-Api-Key, valueEnv: KEY_1 } }
+                """).tools().get(0).auth();
+        assertThat(apiKey).isEqualTo(new ToolAuth(ToolAuth.Type.API_KEY, null, null, null, null,
+                java.util.List.of(), "X-Api-Key", "KEY_1"));
+        assertThat(documentErrors(ResourceKind.TOOLS, """
+                name: t
+                spec:
+                  baseUrl: https://api.example
+                  auth: { clientId: abc }
+                """)).containsExactly("in.yaml:4:21: spec.auth.clientId: not allowed when type is none");
+        assertThat(documentErrors(ResourceKind.TOOLS, "name: t\nspec:\n  auth: { type: apiKey }\n"))
+                .containsExactly("in.yaml:2:1: spec.baseUrl: required field missing",
+                        "in.yaml:3:3: spec.auth.apiKey: required field missing");
+    }
+
+    @Test
+    void policyTargetAndRules() {
+        assertThat(documentErrors(ResourceKind.POLICIES, "name: p\nspec:\n  target: {}\n")).containsExactly(
+                "in.yaml:2:1: spec.rules: required field missing",
+                "in.yaml:3:11: spec.target: expected exactly one of {tool: NAME} and {agent: NAME}");
+        assertThat(documentErrors(ResourceKind.POLICIES,
+                "name: p\nspec:\n  target: {tool: t, user: x}\n  rules: [allow]\n")).containsExactly(
+                "in.yaml:3:21: spec.target.user: unknown field (expected one of: tool, agent)",
+                "in.yaml:4:11: spec.rules[0]: \"allow\" (expected: a mapping)");
+    }
+
+    @Test
+    void unknownKindFolderIsRefused() {
+        assertThatThrownBy(() -> YamlConfigLoader.loadDocuments("identity-provider", "x.yaml", ""))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("kindFolder: identity-provider (expected:");
+        assertThat(YamlConfigLoader.loadDocuments("tools", "x.yaml", "# empty\n"))
+                .isEqualTo(new DocumentsLoadResult.Parsed(Resources.EMPTY));
+    }
+}
