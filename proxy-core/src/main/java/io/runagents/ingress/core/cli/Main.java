@@ -16,8 +16,6 @@ public final class Main {
 
     /** Runs a command line and returns its exit code: 0 done, 1 refused / invalid, 2 usage error. */
     public static int run(String... args) {
-        CommandLine cli = new CommandLine(new Main());
-        cli.setExitCodeExceptionMapper(e -> 1);
-        return cli.execute(args);
+        return new CommandLine(new Main()).execute(args);
     }
 }

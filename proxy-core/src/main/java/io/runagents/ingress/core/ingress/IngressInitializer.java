@@ -64,8 +64,8 @@ public final class IngressInitializer extends ChannelInitializer<SocketChannel> 
                         .setMaxChunkSize(64 * 1024)))
                 .addLast(IDLE, new IdleStateHandler(0, 0, limits.idleTimeoutSeconds(), TimeUnit.SECONDS))
                 .addLast(SEQUENCER, new RequestSequencer(tracker))
-                .addLast(GUARD, new RequestGuardHandler(config))
-                .addLast(ROUTING, new RoutingHandler())
+                .addLast(GUARD, new RequestGuardHandler(config, services.metrics()))
+                .addLast(ROUTING, new RoutingHandler(services.metrics()))
                 .addLast(RELAY, new RelayHandler(services));
     }
 

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.runagents.ingress.core.http.HopByHop;
 import io.runagents.ingress.core.http.ProxyHeaders;
+import io.runagents.ingress.core.metrics.ProxyMetrics;
 import io.runagents.ingress.core.routing.PathNormalizer;
 import io.runagents.ingress.core.server.RuntimeConfig;
 import java.util.List;
@@ -28,7 +29,8 @@ import java.util.function.Supplier;
 final class RequestGuardHandler extends RequestStage {
     private final Supplier<RuntimeConfig> config;
 
-    RequestGuardHandler(Supplier<RuntimeConfig> config) {
+    RequestGuardHandler(Supplier<RuntimeConfig> config, ProxyMetrics metrics) {
+        super(metrics);
         this.config = config;
     }
 
@@ -158,7 +160,7 @@ final class RequestGuardHandler extends RequestStage {
     private void refuse(ChannelHandlerContext ctx, HttpRequest head, String requestId, HttpResponseStatus status,
                         String error, String description) {
         // A malformed message leaves the byte stream in an unknown state: never read another request from it.
-        reject(ctx, head, false, requestId, status, error, description, null);
+        reject(ctx, head, false, requestId, "-", status, error, description, null);
     }
 
     private static boolean startsWithIgnoreCase(String s, String prefix) {

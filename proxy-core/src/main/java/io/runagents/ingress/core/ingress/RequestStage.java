@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.runagents.ingress.core.http.ErrorResponses;
+import io.runagents.ingress.core.metrics.ProxyMetrics;
 import java.util.function.Consumer;
 
 /**
@@ -27,14 +28,19 @@ abstract class RequestStage extends ChannelInboundHandlerAdapter {
     /** Convenience for stages after the guard, which know the whole {@link IngressRequest}. */
     final void reject(ChannelHandlerContext ctx, IngressRequest request, HttpResponseStatus status, String error,
                       String description, Consumer<FullHttpResponse> headers) {
-        reject(ctx, request.head, request.keepAlive && !request.closeAfter, request.requestId, status, error,
-                description, headers);
+        reject(ctx, request.head, request.keepAlive && !request.closeAfter, request.requestId, request.agentName(),
+                status, error, description, headers);
     }
 
     /** Bodies larger than this are not drained after a refusal: the connection is closed instead. */
     private static final long MAX_DRAIN_BYTES = 64 * 1024;
 
+    private final ProxyMetrics metrics;
     private boolean discarding;
+
+    RequestStage(ProxyMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     /** Handles the head of a request: {@link HttpRequest} for the first stage, {@link IngressRequest} after. */
     abstract void onHead(ChannelHandlerContext ctx, Object head) throws Exception;
@@ -62,8 +68,9 @@ abstract class RequestStage extends ChannelInboundHandlerAdapter {
      * @param headers adds response headers (challenge, Retry-After); may be null
      */
     final void reject(ChannelHandlerContext ctx, HttpRequest head, boolean keepAlive, String requestId,
-                      HttpResponseStatus status, String error, String description,
+                      String agentName, HttpResponseStatus status, String error, String description,
                       Consumer<FullHttpResponse> headers) {
+        metrics.requestFinished(agentName, status.code());
         discarding = !(head instanceof LastHttpContent);
         boolean withBody = !HttpMethod.HEAD.equals(head.method());
         FullHttpResponse response = ErrorResponses.json(ctx.alloc(), status, error, description, requestId, withBody);

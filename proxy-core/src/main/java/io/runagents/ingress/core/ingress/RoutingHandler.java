@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.runagents.ingress.config.model.Agent;
+import io.runagents.ingress.core.metrics.ProxyMetrics;
 import io.runagents.ingress.core.routing.Route;
 
 /**
@@ -11,6 +12,10 @@ import io.runagents.ingress.core.routing.Route;
  * whose declared length is over the agent's {@code maxBodyBytes} (413) before any agent is contacted.
  */
 final class RoutingHandler extends RequestStage {
+
+    RoutingHandler(ProxyMetrics metrics) {
+        super(metrics);
+    }
 
     @Override
     void onHead(ChannelHandlerContext ctx, Object msg) {
