@@ -84,7 +84,7 @@ final class DocumentBinder {
         if (spec != null) {
             try {
                 value = specBinder.apply(name, spec);
-            } catch (IllegalArgumentException | NullPointerException e) {
+            } catch (IllegalArgumentException e) {
                 // The model's own checks are a backstop; a binder that lets one through still reports it here.
                 doc.error(root, "spec", String.valueOf(e.getMessage()));
             }

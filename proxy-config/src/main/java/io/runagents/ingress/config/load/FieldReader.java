@@ -29,9 +29,7 @@ final class FieldReader {
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     private final Set<String> taken = new HashSet<>();
 
-    /**
-     * @param line where a missing field is reported: the key that holds this mapping, or the mapping itself
-     */
+    /** {@code line}/{@code column} are where a missing field is reported: the key holding this mapping. */
     FieldReader(SourceDocument doc, Mapping mapping, String path, int line, int column) {
         this.doc = doc;
         this.path = path;

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * throws IllegalArgumentException with the message the user sees.
  */
 final class Values {
-    private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    /** A DNS label (RFC 1123), for resource names and for each label of a hostname. */
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Pattern ENV = Pattern.compile("[A-Z_][A-Z0-9_]*");
@@ -29,7 +29,7 @@ final class Values {
     }
 
     static String name(String s) {
-        if (s.length() > 63 || !NAME.matcher(s).matches()) {
+        if (s.length() > 63 || !LABEL.matcher(s).matches()) {
             throw new IllegalArgumentException(YamlNode.Scalar.quote(s)
                     + " (expected: a DNS label: lowercase letters, digits and '-', at most 63 characters)");
         }
@@ -86,14 +86,19 @@ final class Values {
         return uri;
     }
 
-    /** An agent upstream: {@code http://host:port} with an optional path, nothing else. */
+    /**
+     * An agent upstream: {@code http://host:port} with an optional path, nothing else. A missing port is filled
+     * in from the scheme so that the relay can always use {@code getPort()}.
+     */
     static URI upstream(String s) {
         String expected = "must be an http://host:port URL with an optional path (no query, fragment or user info)";
         URI uri = parse(s, expected);
         if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw new IllegalArgumentException(expected);
         }
-        return uri;
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
+        return URI.create(scheme + "://" + uri.getHost() + ":" + port + uri.getRawPath());
     }
 
     private static URI parse(String s, String expected) {

@@ -36,7 +36,7 @@ final class YamlTreeReader {
             text = text.substring(1);
         }
         List<YamlNode> documents = new ArrayList<>();
-        try (YAMLParser parser = (YAMLParser) FACTORY.createParser(text)) {
+        try (YAMLParser parser = FACTORY.createParser(text)) {
             JsonToken token;
             while ((token = parser.nextToken()) != null) {
                 YamlNode document = node(parser, token, 0);

@@ -128,6 +128,8 @@ class ResourceValidationTest {
                 + "  upstreams: [http://a:1, https://b:2/base]\n").agents().get(0);
         assertThat(a.host()).isEqualTo("api.corp.com");
         assertThat(a.upstreams()).containsExactly(URI.create("http://a:1"), URI.create("https://b:2/base"));
+        assertThat(documents(ResourceKind.AGENTS, "name: a\nspec:\n  upstreams: [HTTP://a, 'https://[::1]/p']\n")
+                .agents().get(0).upstreams()).containsExactly(URI.create("http://a:80"), URI.create("https://[::1]:443/p"));
         assertThat(documentErrors(ResourceKind.AGENTS, "name: a\nspec:\n  upstreams: []\n"))
                 .containsExactly("in.yaml:3:14: spec.upstreams: [] (expected: at least one URL)");
         assertThat(documentErrors(ResourceKind.AGENTS, "name: a\nspec:\n  upstreams: [http://a:1, 'http://b/?q']\n"))

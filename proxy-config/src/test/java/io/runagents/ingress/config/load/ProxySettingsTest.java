@@ -1,0 +1,82 @@
+package io.runagents.ingress.config.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.runagents.ingress.config.model.HostPort;
+import io.runagents.ingress.config.model.Limits;
+import io.runagents.ingress.config.model.ProxySettings;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code proxy.yaml}: optional, every field optional, defaults from {@link ProxySettings#DEFAULTS}. */
+class ProxySettingsTest {
+    @TempDir
+    Path tmp;
+
+    private ProxySettings load(String yaml) {
+        return new TestConf(tmp).file("proxy.yaml", yaml).snapshot().proxy();
+    }
+
+    @Test
+    void partialSectionsKeepTheOtherDefaults() {
+        ProxySettings p = load("limits: { maxTokenBytes: 256 }\nlisten: { admin: \"127.0.0.1:0\" }\n"
+                + "tokenStore: { url: \"jdbc:sqlite:/tmp/x.db\" }\n");
+        assertThat(p.limits()).isEqualTo(new Limits(16384, 256, 60, 2000, 20, 10000));
+        assertThat(p.listen().admin()).isEqualTo(new HostPort("127.0.0.1", 0));
+        assertThat(p.listen().ingress()).isEqualTo(ProxySettings.DEFAULTS.listen().ingress());
+        assertThat(p.tokenStore().encryptionKeyEnv()).isEqualTo("RUNAGENTS_TOKEN_KEY");
+        assertThat(p.dataDir()).isEqualTo("data");
+    }
+
+    @Test
+    void explicitNullsMeanDefaults() {
+        assertThat(load("dataDir:\ntls: { certFile: null, keyFile: ~ }\nidentityContext: { signingKeyFile: null }\n"))
+                .isEqualTo(ProxySettings.DEFAULTS);
+    }
+
+    @Test
+    void emptyFileAndCommentOnlyFile() {
+        assertThat(load("")).isEqualTo(ProxySettings.DEFAULTS);
+        assertThat(load("# all defaults\n---\n")).isEqualTo(ProxySettings.DEFAULTS);
+    }
+
+    @Test
+    void integersMustBeIntegers() {
+        TestConf conf = new TestConf(tmp).file("proxy.yaml",
+                "limits:\n  maxConnections: 2147483648\n  idleTimeoutSeconds: 1e3\n  connectTimeoutMillis: '5'\n"
+                        + "  shutdownGraceSeconds: 0x10\n");
+        assertThat(conf.errors()).containsExactly(
+                "conf/proxy.yaml:2:19: limits.maxConnections: 2147483648 (expected: <= 2147483647)",
+                "conf/proxy.yaml:3:23: limits.idleTimeoutSeconds: 1e3 (expected: an integer)",
+                "conf/proxy.yaml:4:25: limits.connectTimeoutMillis: \"5\" (expected: an integer)");
+    }
+
+    @Test
+    void twoDocumentsAndNonMappingAreRefused() {
+        assertThat(new TestConf(tmp).file("proxy.yaml", "dataDir: a\n---\ndataDir: b\n").errors()).containsExactly(
+                "conf/proxy.yaml:3:1: proxy.yaml holds one document (expected: no '---' separated second document)");
+        assertThat(new TestConf(tmp).file("proxy.yaml", "- a\n").errors())
+                .containsExactly("conf/proxy.yaml:1:1: a list (expected: a mapping of settings)");
+    }
+
+    @Test
+    void unknownSectionsAndFields() {
+        assertThat(new TestConf(tmp).file("proxy.yaml", "listen: { ingres: \"0.0.0.0:1\" }\nlimit: {}\n").errors())
+                .containsExactly(
+                        "conf/proxy.yaml:1:11: listen.ingres: unknown field (expected one of: ingress, egress, admin)",
+                        "conf/proxy.yaml:2:1: limit: unknown field (expected one of: listen, dataDir, tls, limits,"
+                                + " jwks, tokenCache, audit, identityContext, tokenStore)");
+    }
+
+    @Test
+    void hostPortForms() {
+        assertThat(ProxySettingsBinder.hostPort("[2001:db8::1]:443")).isEqualTo(new HostPort("2001:db8::1", 443));
+        assertThat(ProxySettingsBinder.hostPort("example.com:65535")).isEqualTo(new HostPort("example.com", 65535));
+        for (String bad : new String[] {"::1:80", ":80", "host:", "host:65536", "host:-1", "[::1]80", "a b:1"}) {
+            assertThatThrownBy(() -> ProxySettingsBinder.hostPort(bad)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+}
