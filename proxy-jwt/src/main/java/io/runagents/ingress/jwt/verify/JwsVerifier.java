@@ -126,7 +126,7 @@ public final class JwsVerifier {
             return headerProblem;
         }
         Object kid = header.get("kid");
-        if (kid != null && !(kid instanceof String)) {
+        if (header.containsKey("kid") && !(kid instanceof String)) { // "kid": null is not "no kid"
             return Refused.of(RejectReason.MALFORMED, "kid is not a string");
         }
         if (!keys.hasKeys()) {
