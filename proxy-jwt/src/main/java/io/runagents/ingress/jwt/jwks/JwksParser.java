@@ -100,6 +100,9 @@ public final class JwksParser {
             // Nimbus refuses EC points off their curve here, among other malformed keys.
             throw new IgnoredKey("unparseable (" + e.getMessage() + ")");
         }
+        if (jwk instanceof com.nimbusds.jose.jwk.OctetSequenceKey) {
+            throw new IgnoredKey("oct (symmetric) keys are never used: anyone holding the JWKS could sign");
+        }
         if (jwk.isPrivate()) {
             // A key set that publishes private material lets anyone mint tokens: trust none of it.
             throw new IgnoredKey("carries private key material");

@@ -33,6 +33,7 @@ public final class StubJwksServer implements AutoCloseable {
     private volatile String cacheControl;
     private volatile String location;
     private volatile CountDownLatch hold;
+    private volatile boolean chunked;
 
     public StubJwksServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -54,6 +55,12 @@ public final class StubJwksServer implements AutoCloseable {
 
     public StubJwksServer body(byte[] bytes) {
         this.body = bytes;
+        return this;
+    }
+
+    /** Send bodies chunked (no Content-Length), so a size cap must be enforced while streaming. */
+    public StubJwksServer chunked(boolean chunked) {
+        this.chunked = chunked;
         return this;
     }
 
@@ -114,7 +121,7 @@ public final class StubJwksServer implements AutoCloseable {
             }
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             byte[] b = body;
-            exchange.sendResponseHeaders(status, b.length == 0 ? -1 : b.length);
+            exchange.sendResponseHeaders(status, b.length == 0 ? -1 : chunked ? 0 : b.length);
             if (b.length > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {
                     out.write(b);
