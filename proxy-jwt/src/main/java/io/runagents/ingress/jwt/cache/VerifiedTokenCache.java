@@ -1,0 +1,126 @@
+package io.runagents.ingress.jwt.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.runagents.ingress.jwt.AuthResult;
+import io.runagents.ingress.jwt.AuthResult.Authenticated;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Verified tokens, shared by all providers and bounded by {@code tokenCache.maxEntries}.
+ *
+ * <p>Keyed by the whole token string (never a prefix or the signature: a hit must prove these are the bytes that
+ * were verified; the strict compact form gives each token one spelling) plus the provider's config generation, so a
+ * changed provider never answers from its predecessor's entries. An entry lives until {@code min(exp, now + cap)}
+ * on a ticker driven by the injected {@link Clock}, so it never answers past {@code exp}. Only
+ * {@link Authenticated} results are stored: refusals are cheap to recompute and must not fill the cache.
+ */
+public final class VerifiedTokenCache {
+
+    /** How long an entry may live when its token lives longer. */
+    public static final Duration DEFAULT_MAX_ENTRY_LIFETIME = Duration.ofMinutes(10);
+
+    private record Key(long generation, String token) {
+    }
+
+    private final Cache<Key, Authenticated> cache;
+
+    /**
+     * @param maxEntries 0 disables caching
+     * @param maxEntryLifetime the cap on an entry's life
+     */
+    public VerifiedTokenCache(long maxEntries, Duration maxEntryLifetime, Clock clock) {
+        if (maxEntries < 0) {
+            throw new IllegalArgumentException("maxEntries: " + maxEntries + " (expected: >= 0)");
+        }
+        if (maxEntryLifetime.isNegative()) {
+            throw new IllegalArgumentException("maxEntryLifetime: " + maxEntryLifetime + " (expected: >= 0)");
+        }
+        long capMillis = maxEntryLifetime.toMillis();
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(maxEntries)
+                .ticker(() -> clock.millis() * 1_000_000L) // same time source as the claims checks
+                .expireAfter(new Expiry<Key, Authenticated>() {
+                    @Override
+                    public long expireAfterCreate(Key key, Authenticated value, long currentTime) {
+                        // In millis first: exp in nanos since the epoch would overflow a long past year 2262.
+                        long untilExpMillis = value.expiresAt().toEpochMilli() - currentTime / 1_000_000L;
+                        return Math.max(0, Math.min(untilExpMillis, capMillis) * 1_000_000L);
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(Key key, Authenticated value, long currentTime, long currentDuration) {
+                        return expireAfterCreate(key, value, currentTime);
+                    }
+
+                    @Override
+                    public long expireAfterRead(Key key, Authenticated value, long currentTime, long currentDuration) {
+                        return currentDuration;
+                    }
+                })
+                .executor(Runnable::run) // maintenance is tiny; running it inline keeps eviction deterministic
+                .recordStats()
+                .build();
+    }
+
+    /** The cached result for {@code token} under {@code generation}, or null. Allocates only the lookup key. */
+    public Authenticated getIfPresent(long generation, String token) {
+        return cache.getIfPresent(new Key(generation, token));
+    }
+
+    /**
+     * The cached result, or {@code verify}'s. Concurrent misses for the same token run {@code verify} once: the
+     * others wait for it (a verification takes microseconds) and then read its entry. Only authenticated results
+     * are stored; any other result is returned to the caller that computed it.
+     */
+    public AuthResult getOrVerify(long generation, String token, Function<String, AuthResult> verify) {
+        AuthResult[] computed = new AuthResult[1];
+        Authenticated cached = cache.get(new Key(generation, token), k -> {
+            AuthResult r = verify.apply(k.token());
+            computed[0] = r;
+            return r instanceof Authenticated a ? a : null;
+        });
+        return cached != null ? cached : computed[0];
+    }
+
+    /** Drops one entry. */
+    public void invalidate(long generation, String token) {
+        cache.invalidate(new Key(generation, token));
+    }
+
+    /** Drops every entry of a provider generation (the provider changed or was removed). */
+    public void invalidateGeneration(long generation) {
+        cache.asMap().keySet().removeIf(k -> k.generation() == generation);
+    }
+
+    /** Drops the entries of {@code generation} verified by any of {@code keyIds} (those keys left the JWKS). */
+    public void invalidateKeys(long generation, Set<String> keyIds) {
+        cache.asMap().entrySet().removeIf(e -> e.getKey().generation() == generation
+                && keyIds.contains(e.getValue().keyId()));
+    }
+
+    /** Changes the bound ({@code tokenCache.maxEntries} reloads live). */
+    public void setMaximumSize(long maxEntries) {
+        cache.policy().eviction().ifPresent(e -> e.setMaximum(maxEntries));
+    }
+
+    /** Approximate number of entries. */
+    public long estimatedSize() {
+        return cache.estimatedSize();
+    }
+
+    /** Runs pending maintenance (evictions), for tests and before reading sizes. */
+    public void cleanUp() {
+        cache.cleanUp();
+    }
+
+    /** The Caffeine cache, stats recording on, for {@code CaffeineCacheMetrics}. Read-only use, please. */
+    public Cache<?, ?> caffeine() {
+        return cache;
+    }
+}
