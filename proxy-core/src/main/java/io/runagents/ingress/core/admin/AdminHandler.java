@@ -21,20 +21,26 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
- * The admin listener's endpoints: {@code /healthz}, {@code /readyz}, {@code /metrics}.
+ * The admin listener's endpoints: {@code /healthz}, {@code /readyz}, {@code /metrics}, and the public key
+ * agents and tools use to verify {@code X-End-User-Context}: {@code /identity-context/jwks.json}.
  * Stateless, so one instance serves every connection.
  */
 @ChannelHandler.Sharable
 public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final ProxyMetrics metrics;
     private final Supplier<Readiness> readiness;
+    private final String contextJwks;
 
     /** Whether the proxy can serve; {@code problems} is a JSON array of what is missing when not. */
     public record Readiness(boolean ready, String problemsJson) { }
 
-    public AdminHandler(ProxyMetrics metrics, Supplier<Readiness> readiness) {
+    /**
+     * @param contextJwks the public key of {@code X-End-User-Context} as a JWKS document
+     */
+    public AdminHandler(ProxyMetrics metrics, Supplier<Readiness> readiness, String contextJwks) {
         this.metrics = metrics;
         this.readiness = readiness;
+        this.contextJwks = contextJwks;
     }
 
     @Override
@@ -57,6 +63,8 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                 respond(ctx, request, text(r.ready() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
                         "application/json", "{\"ready\":" + r.ready() + ",\"problems\":" + r.problemsJson() + "}"));
             }
+            case "/identity-context/jwks.json" -> respond(ctx, request,
+                    text(HttpResponseStatus.OK, "application/jwk-set+json", contextJwks));
             case "/metrics" -> respond(ctx, request,
                     text(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
             default -> respond(ctx, request, error(HttpResponseStatus.NOT_FOUND, "not_found", "no such admin endpoint"));

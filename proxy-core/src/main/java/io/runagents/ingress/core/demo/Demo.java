@@ -7,6 +7,7 @@ import io.runagents.ingress.config.model.HostPort;
 import io.runagents.ingress.config.model.Listen;
 import io.runagents.ingress.config.model.ProxySettings;
 import io.runagents.ingress.core.server.ProxyServer;
+import java.io.IOException;
 import java.net.BindException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -16,48 +17,68 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The built-in demo: an echo agent on loopback behind the proxy, and the commands that show what the
- * agent receives. Everything binds to 127.0.0.1; the ingress prefers port 8080 and the admin 9901, and
- * falls back to free ports when those are taken.
+ * The built-in demo: a local identity provider, an echo agent behind an authenticated route
+ * ({@code /agent}) and behind an open one ({@code /open}), and the commands that show what the agent
+ * receives. Everything binds to 127.0.0.1; the ingress prefers port 8080 and the admin 9901, and falls
+ * back to free ports when those are taken.
  */
 public final class Demo implements AutoCloseable {
+    static final String ALICE = "alice@example.com";
+    static final String OUTSIDER = "mallory@other.org";
+
+    private final DemoIdentityProvider idp;
     private final EchoAgent echo;
     private final ProxyServer proxy;
+    private final String aliceToken;
+    private final String outsiderToken;
 
-    private Demo(EchoAgent echo, ProxyServer proxy) {
+    private Demo(DemoIdentityProvider idp, EchoAgent echo, ProxyServer proxy) {
+        this.idp = idp;
         this.echo = echo;
         this.proxy = proxy;
+        this.aliceToken = idp.mint(ALICE, List.of("engineering"), Duration.ofHours(1));
+        this.outsiderToken = idp.mint(OUTSIDER, List.of(), Duration.ofHours(1));
     }
 
-    /** Starts the demo; {@code preferredPort} 0 always takes free ports. */
-    public static Demo start(int preferredPort, int preferredAdminPort, Path dataDir) throws InterruptedException {
-        EchoAgent echo = EchoAgent.start(0);
+    /** Starts the demo; port 0 always takes free ports. */
+    public static Demo start(int preferredPort, int preferredAdminPort, Path dataDir)
+            throws InterruptedException, IOException {
+        DemoIdentityProvider idp = DemoIdentityProvider.start();
+        EchoAgent echo = null;
         try {
+            echo = EchoAgent.start(0);
             ProxyServer proxy;
             try {
-                proxy = ProxyServer.start(snapshot(echo, preferredPort, preferredAdminPort, dataDir), 0);
+                proxy = ProxyServer.start(snapshot(idp, echo, preferredPort, preferredAdminPort, dataDir), 0);
             } catch (Exception e) {
                 if (!(e instanceof BindException) && !(e.getCause() instanceof BindException)) {
                     throw e;
                 }
-                proxy = ProxyServer.start(snapshot(echo, 0, 0, dataDir), 0);
+                proxy = ProxyServer.start(snapshot(idp, echo, 0, 0, dataDir), 0);
             }
-            return new Demo(echo, proxy);
+            return new Demo(idp, echo, proxy);
         } catch (RuntimeException | InterruptedException e) {
-            echo.close();
+            if (echo != null) {
+                echo.close();
+            }
+            idp.close();
             throw e;
         }
     }
 
-    private static ConfigSnapshot snapshot(EchoAgent echo, int port, int adminPort, Path dataDir) {
+    private static ConfigSnapshot snapshot(DemoIdentityProvider idp, EchoAgent echo, int port, int adminPort,
+                                           Path dataDir) {
         URI upstream = URI.create("http://127.0.0.1:" + echo.address().getPort());
-        Agent open = new Agent("echo", null, "/echo", List.of(upstream), true, Access.OPEN, null, 30, null);
+        Agent open = new Agent("open-echo", null, "/open", List.of(upstream), true, Access.OPEN, null, 30, null);
+        Agent authenticated = new Agent("assistant", null, "/agent", List.of(upstream), true, Access.AUTHENTICATED,
+                null, 30, null);
         ProxySettings d = ProxySettings.DEFAULTS;
         Listen listen = new Listen(new HostPort("127.0.0.1", port), new HostPort("127.0.0.1", 0),
                 new HostPort("127.0.0.1", adminPort));
         ProxySettings settings = new ProxySettings(listen, dataDir.toString(), d.tls(), d.limits(), d.jwks(),
                 d.tokenCache(), d.audit(), d.identityContext(), d.tokenStore());
-        return new ConfigSnapshot(1, Instant.now(), settings, List.of(), List.of(open), List.of(), List.of());
+        return new ConfigSnapshot(1, Instant.now(), settings, List.of(idp.provider("127.0.0.1")),
+                List.of(authenticated, open), List.of(), List.of());
     }
 
     public String ingressUrl() {
@@ -68,28 +89,47 @@ public final class Demo implements AutoCloseable {
         return "http://127.0.0.1:" + proxy.adminAddress().getPort();
     }
 
-    /** The curl lines the demo prints, complete as they stand, in the order a person should run them. */
+    public String aliceToken() {
+        return aliceToken;
+    }
+
+    public String outsiderToken() {
+        return outsiderToken;
+    }
+
+    /**
+     * The curl lines the demo prints, complete as they stand (tokens inline), in order: alice is let in
+     * (200, the echo shows {@code X-End-User-ID: alice@example.com}), no token is 401, another domain is
+     * 403, and the open route needs no token.
+     */
     public List<String> curlLines() {
         List<String> lines = new ArrayList<>();
-        lines.add("curl -s " + ingressUrl() + "/echo/hello -H 'X-End-User-ID: spoofed'");
-        lines.add("curl -s " + adminUrl() + "/readyz");
+        lines.add("curl -s " + ingressUrl() + "/agent/hello -H 'Authorization: Bearer " + aliceToken + "'");
+        lines.add("curl -s -i " + ingressUrl() + "/agent/hello");
+        lines.add("curl -s -i " + ingressUrl() + "/agent/hello -H 'Authorization: Bearer " + outsiderToken + "'");
+        lines.add("curl -s " + ingressUrl() + "/open/hello -H 'X-End-User-ID: spoofed'");
         return lines;
     }
 
     /** What {@code bin/runagents demo} prints. */
     public String instructions() {
-        StringBuilder sb = new StringBuilder();
-        sb.append("RunAgents Ingress demo\n");
-        sb.append("  ingress     ").append(ingressUrl()).append('\n');
-        sb.append("  admin       ").append(adminUrl()).append("  (/healthz /readyz /metrics)\n");
-        sb.append("  echo agent  http://127.0.0.1:").append(echo.address().getPort())
-                .append("  behind the open route /echo (prefix stripped)\n\n");
-        sb.append("The echo agent answers with the request it received. Note the X-Forwarded-* and X-Request-ID\n");
-        sb.append("headers the proxy added, and that the spoofed X-End-User-ID never arrives:\n\n");
         List<String> lines = curlLines();
-        sb.append("  ").append(lines.get(0)).append("\n\nReadiness:\n\n  ").append(lines.get(1)).append("\n\n");
-        sb.append("Ctrl-C stops the demo.\n");
-        return sb.toString();
+        return "RunAgents Ingress demo\n"
+                + "  ingress            " + ingressUrl() + "\n"
+                + "  admin              " + adminUrl() + "  (/healthz /readyz /metrics /identity-context/jwks.json)\n"
+                + "  identity provider  " + idp.issuer() + "  (demo-idp: users @" + DemoIdentityProvider.ALLOWED_DOMAIN
+                + " only)\n"
+                + "  echo agent         http://127.0.0.1:" + echo.address().getPort()
+                + "  behind /agent (authenticated) and /open (open)\n\n"
+                + "A token for " + ALICE + ":\n\n" + aliceToken + "\n\n"
+                + "A token for " + OUTSIDER + " (a domain the provider does not allow):\n\n" + outsiderToken + "\n\n"
+                + "1. Alice reaches the agent; the echo shows \"X-End-User-ID\":\"" + ALICE + "\":\n\n  "
+                + lines.get(0) + "\n\n"
+                + "2. Without a token: 401 with a WWW-Authenticate challenge:\n\n  " + lines.get(1) + "\n\n"
+                + "3. Another domain: 403:\n\n  " + lines.get(2) + "\n\n"
+                + "4. The open route needs no token, and a spoofed X-End-User-ID never arrives:\n\n  "
+                + lines.get(3) + "\n\n"
+                + "Ctrl-C stops the demo.\n";
     }
 
     public ProxyServer proxy() {
@@ -100,5 +140,6 @@ public final class Demo implements AutoCloseable {
     public void close() {
         proxy.shutdown(Duration.ofSeconds(2));
         echo.close();
+        idp.close();
     }
 }

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.runagents.ingress.config.model.Limits;
+import io.runagents.ingress.core.identity.IdentityContextSigner;
 import io.runagents.ingress.core.metrics.ProxyMetrics;
 import io.runagents.ingress.core.server.ConnectionTracker;
 import io.runagents.ingress.core.server.RuntimeConfig;
@@ -20,7 +21,8 @@ import java.util.function.Supplier;
 
 /**
  * The ingress pipeline, top to bottom: connection limit, TLS, HTTP codec, idle timeout, one request at a
- * time, request guard (framing, host, path, id, header hygiene), routing, relay to the agent.
+ * time, request guard (framing, host, path, id, header hygiene), routing, identity (authenticated agents),
+ * relay to the agent.
  */
 public final class IngressInitializer extends ChannelInitializer<SocketChannel> {
     public static final String LIMIT = "limit";
@@ -30,6 +32,7 @@ public final class IngressInitializer extends ChannelInitializer<SocketChannel> 
     public static final String SEQUENCER = "sequencer";
     public static final String GUARD = "guard";
     public static final String ROUTING = "routing";
+    public static final String IDENTITY = "identity";
     public static final String RELAY = "relay";
 
     private final Supplier<RuntimeConfig> config;
@@ -37,12 +40,14 @@ public final class IngressInitializer extends ChannelInitializer<SocketChannel> 
     private final SslContext tls;
     private final RelayServices services;
     private final ChannelHandler limit;
+    private final IdentityContextSigner signer;
 
     /**
      * @param tls null for plain HTTP
      */
     public IngressInitializer(Supplier<RuntimeConfig> config, ConnectionTracker tracker, SslContext tls,
-                              UpstreamConnector connector, ProxyMetrics metrics) {
+                              UpstreamConnector connector, ProxyMetrics metrics, IdentityContextSigner signer) {
+        this.signer = signer;
         this.config = config;
         this.tracker = tracker;
         this.tls = tls;
@@ -66,6 +71,7 @@ public final class IngressInitializer extends ChannelInitializer<SocketChannel> 
                 .addLast(SEQUENCER, new RequestSequencer(tracker))
                 .addLast(GUARD, new RequestGuardHandler(config, services.metrics()))
                 .addLast(ROUTING, new RoutingHandler(services.metrics()))
+                .addLast(IDENTITY, new IdentityHandler(services.metrics(), signer))
                 .addLast(RELAY, new RelayHandler(services));
     }
 

@@ -3,6 +3,7 @@ package io.runagents.ingress.core.ingress;
 import io.netty.handler.codec.http.HttpRequest;
 import io.runagents.ingress.core.routing.Route;
 import io.runagents.ingress.core.server.RuntimeConfig;
+import io.runagents.ingress.jwt.AuthResult;
 
 /**
  * One client request as it travels down the ingress pipeline, in place of the decoder's
@@ -32,6 +33,8 @@ final class IngressRequest {
     /** Set by the identity stage when the provider forwards the client's {@code Authorization}. */
     boolean forwardAuthorization;
     Route route;
+    /** The verified user on authenticated routes; null on open ones. */
+    AuthResult.Authenticated user;
 
     IngressRequest(HttpRequest head, RuntimeConfig config, long startNanos) {
         this.head = head;

@@ -12,8 +12,10 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import io.runagents.ingress.core.http.ErrorResponses;
 import io.runagents.ingress.core.metrics.ProxyMetrics;
+import java.util.ArrayDeque;
 import java.util.function.Consumer;
 
 /**
@@ -37,6 +39,8 @@ abstract class RequestStage extends ChannelInboundHandlerAdapter {
 
     private final ProxyMetrics metrics;
     private boolean discarding;
+    /** Non-null while this stage waits (for a key fetch): the body that arrived meanwhile, in order. */
+    private ArrayDeque<Object> held;
 
     RequestStage(ProxyMetrics metrics) {
         this.metrics = metrics;
@@ -55,8 +59,60 @@ abstract class RequestStage extends ChannelInboundHandlerAdapter {
                 discarding = false;
             }
             content.release();
+        } else if (held != null) {
+            held.add(msg);
         } else {
             ctx.fireChannelRead(msg);
+        }
+    }
+
+    /** Holds what follows the current head until {@link #resume}: the head's decision is not made yet. */
+    final void pause() {
+        held = new ArrayDeque<>(2);
+    }
+
+    /** Ends a {@link #pause}: passes the held messages on (or drops them, if the request was refused). */
+    final void resume(ChannelHandlerContext ctx) {
+        ArrayDeque<Object> messages = held;
+        held = null;
+        if (messages == null || messages.isEmpty()) {
+            return;
+        }
+        Object msg;
+        while ((msg = messages.poll()) != null) {
+            if (discarding && msg instanceof HttpContent content) {
+                if (content instanceof LastHttpContent) {
+                    discarding = false;
+                }
+                content.release();
+            } else {
+                ctx.fireChannelRead(msg);
+            }
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    /** True while paused. */
+    final boolean paused() {
+        return held != null;
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        releaseHeld();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseHeld();
+    }
+
+    private void releaseHeld() {
+        ArrayDeque<Object> messages = held;
+        held = null;
+        if (messages != null) {
+            messages.forEach(ReferenceCountUtil::release);
         }
     }
 

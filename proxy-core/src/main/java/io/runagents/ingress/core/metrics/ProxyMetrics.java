@@ -3,6 +3,9 @@ package io.runagents.ingress.core.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -15,7 +18,11 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.runagents.ingress.jwt.IdentityProviders;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
@@ -31,7 +38,11 @@ public final class ProxyMetrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ConcurrentHashMap<String, AgentMeters> agents = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> authCounters = new ConcurrentHashMap<>();
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    private volatile Supplier<IdentityProviders> identity;
+    private volatile MultiGauge jwksKeys;
+    private volatile MultiGauge providerReady;
 
     public ProxyMetrics() {
         registry.config().meterFilter(new MeterFilter() {
@@ -73,8 +84,50 @@ public final class ProxyMetrics implements AutoCloseable {
         meters(agent).upstreamLatency.record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * Publishes the identity providers' state: keys per provider, readiness, and the verified-token cache
+     * (size, hits, misses, evictions). {@code current} is read at scrape time, so reloads need no rebinding.
+     */
+    public void bindIdentity(Supplier<IdentityProviders> current) {
+        CaffeineCacheMetrics.monitor(registry, current.get().tokenCacheMetricsView(), "verified_tokens");
+        this.identity = current;
+        this.jwksKeys = MultiGauge.builder(PREFIX + "jwks.keys")
+                .description("Usable keys per identity provider").register(registry);
+        this.providerReady = MultiGauge.builder(PREFIX + "identity.provider.ready")
+                .description("1 when the provider has usable keys").register(registry);
+    }
+
+    /** Re-reads the providers' states into the per-provider gauges (providers come and go with reloads). */
+    private void refreshIdentityGauges() {
+        if (identity == null) {
+            return;
+        }
+        List<MultiGauge.Row<?>> keyRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> readyRows = new ArrayList<>();
+        identity.get().states().forEach((name, state) -> {
+            keyRows.add(MultiGauge.Row.of(Tags.of("provider", name), state.keys()));
+            readyRows.add(MultiGauge.Row.of(Tags.of("provider", name), state.ready() ? 1 : 0));
+        });
+        jwksKeys.register(keyRows, true);
+        providerReady.register(readyRows, true);
+    }
+
+    /** Counts an authentication decision: {@code runagents_auth_total{provider, result}}. */
+    public void authResult(String provider, String result) {
+        String key = provider + '\u0000' + result;
+        Counter counter = authCounters.get(key);
+        if (counter == null) {
+            counter = authCounters.computeIfAbsent(key, k -> Counter.builder(PREFIX + "auth")
+                    .description("Authentication decisions at the ingress")
+                    .tags("provider", provider, "result", result)
+                    .register(registry));
+        }
+        counter.increment();
+    }
+
     /** The Prometheus text exposition. */
     public String scrape() {
+        refreshIdentityGauges();
         return registry.scrape();
     }
 

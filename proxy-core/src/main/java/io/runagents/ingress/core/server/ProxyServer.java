@@ -16,7 +16,21 @@ import io.runagents.ingress.core.admin.AdminInitializer;
 import io.runagents.ingress.core.ingress.IngressInitializer;
 import io.runagents.ingress.core.metrics.ProxyMetrics;
 import io.runagents.ingress.core.upstream.UpstreamConnector;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.runagents.ingress.core.http.Json;
+import io.runagents.ingress.core.identity.ContextSigningKey;
+import io.runagents.ingress.core.identity.IdentityContextSigner;
+import io.runagents.ingress.jwt.IdentityProviders;
+import io.runagents.ingress.jwt.ProviderState;
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +48,9 @@ public final class ProxyServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
 
     private final AtomicReference<RuntimeConfig> config;
+    private final ExecutorService identityExecutor;
+    private final IdentityContextSigner signer;
+    private IdentityProviders providers;
     private final Transports transport;
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
@@ -44,8 +61,12 @@ public final class ProxyServer implements AutoCloseable {
     private Channel admin;
     private boolean stopped;
 
-    private ProxyServer(ConfigSnapshot snapshot, int workerThreads) {
-        this.config = new AtomicReference<>(RuntimeConfig.of(snapshot));
+    private ProxyServer(ConfigSnapshot snapshot, int workerThreads, ContextSigningKey contextKey) {
+        this.identityExecutor = Executors.newFixedThreadPool(2, new DefaultThreadFactory("runagents-jwks", true));
+        this.providers = IdentityProviders.create(snapshot.identityProviders(), snapshot.proxy(), Clock.systemUTC(),
+                identityExecutor);
+        this.config = new AtomicReference<>(RuntimeConfig.of(snapshot, providers));
+        this.signer = new IdentityContextSigner(contextKey, Clock.systemUTC());
         this.transport = Transports.best();
         this.acceptors = transport.newGroup(1, "runagents-accept");
         this.workers = transport.newGroup(workerThreads, "runagents-io");
@@ -53,6 +74,7 @@ public final class ProxyServer implements AutoCloseable {
         this.connector = new UpstreamConnector(transport, limits.connectTimeoutMillis(), limits.idleTimeoutSeconds());
         this.metrics = new ProxyMetrics();
         metrics.connectionsGauge("ingress", ingressTracker::openConnections);
+        metrics.bindIdentity(() -> providers);
     }
 
     /**
@@ -61,9 +83,23 @@ public final class ProxyServer implements AutoCloseable {
      * @param workerThreads event loop threads; 0 for one per core
      */
     public static ProxyServer start(ConfigSnapshot snapshot, int workerThreads) throws InterruptedException {
-        ProxyServer server = new ProxyServer(snapshot, workerThreads == 0
-                ? Runtime.getRuntime().availableProcessors() : workerThreads);
+        ContextSigningKey contextKey;
         try {
+            contextKey = ContextSigningKey.loadOrCreate(snapshot.proxy().identityContext().signingKeyFile(),
+                    Path.of(snapshot.proxy().dataDir()));
+        } catch (IOException e) {
+            throw new IllegalStateException("identityContext: " + e.getMessage(), e);
+        }
+        return start(snapshot, workerThreads, contextKey);
+    }
+
+    /** Like {@link #start(ConfigSnapshot, int)} with a given identity context key (tests, the demo). */
+    public static ProxyServer start(ConfigSnapshot snapshot, int workerThreads, ContextSigningKey contextKey)
+            throws InterruptedException {
+        ProxyServer server = new ProxyServer(snapshot, workerThreads == 0
+                ? Runtime.getRuntime().availableProcessors() : workerThreads, contextKey);
+        try {
+            server.awaitKeys(snapshot.proxy().jwks().fetchTimeoutMillis() + 500L);
             server.bind(snapshot.proxy());
         } catch (RuntimeException | InterruptedException e) {
             server.close();
@@ -72,13 +108,23 @@ public final class ProxyServer implements AutoCloseable {
         return server;
     }
 
+    /** Prefetches every provider's keys, waiting at most {@code millis}: readiness reports what is missing. */
+    private void awaitKeys(long millis) throws InterruptedException {
+        try {
+            providers.prefetchAll().toCompletableFuture().get(millis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("identity provider keys not all loaded at start: {}", providers.states().values());
+        }
+    }
+
     private void bind(ProxySettings settings) throws InterruptedException {
         SslContext tls = ingressTls(settings);
         ingress = serverBootstrap()
-                .childHandler(new IngressInitializer(config::get, ingressTracker, tls, connector, metrics))
+                .childHandler(new IngressInitializer(config::get, ingressTracker, tls, connector, metrics, signer))
                 .bind(address(settings.listen().ingress())).sync().channel();
         admin = serverBootstrap()
-                .childHandler(new AdminInitializer(new AdminHandler(metrics, this::readiness)))
+                .childHandler(new AdminInitializer(new AdminHandler(metrics, this::readiness,
+                        signer.key().publicJwksJson())))
                 .bind(address(settings.listen().admin())).sync().channel();
         log.info("ingress listening on {} ({}), admin on {}", ingress.localAddress(),
                 tls == null ? "http" : "https", admin.localAddress());
@@ -112,8 +158,23 @@ public final class ProxyServer implements AutoCloseable {
         return new InetSocketAddress(hostPort.host(), hostPort.port());
     }
 
+    /** Ready when a configuration is loaded and every identity provider has usable keys. */
     private AdminHandler.Readiness readiness() {
-        return new AdminHandler.Readiness(config.get() != null, "[]");
+        StringBuilder problems = new StringBuilder("[");
+        for (ProviderState state : config.get().identity().providers().states().values()) {
+            if (!state.ready()) {
+                if (problems.length() > 1) {
+                    problems.append(',');
+                }
+                problems.append("{\"identityProvider\":");
+                Json.appendString(problems, state.provider());
+                problems.append(",\"problem\":");
+                Json.appendString(problems, state.lastError() == null ? "no usable keys" : state.lastError());
+                problems.append('}');
+            }
+        }
+        String json = problems.append(']').toString();
+        return new AdminHandler.Readiness(json.length() == 2, json);
     }
 
     /** The address the ingress listener is bound to (its real port when configured as 0). */
@@ -131,9 +192,26 @@ public final class ProxyServer implements AutoCloseable {
         return config.get();
     }
 
-    /** Swaps in a new configuration: requests that already started keep the one they read. */
-    public void apply(ConfigSnapshot snapshot) {
-        config.set(RuntimeConfig.of(snapshot));
+    /**
+     * Swaps in a new configuration at once: requests that already started keep the one they read.
+     * Providers whose record is unchanged keep their keys and verified tokens; changed or removed ones
+     * lose theirs.
+     */
+    public synchronized void apply(ConfigSnapshot snapshot) {
+        providers = providers.reconfigure(snapshot.identityProviders(), snapshot.proxy());
+        config.set(RuntimeConfig.of(snapshot, providers));
+    }
+
+    /**
+     * Like {@link #apply}, but the swap waits until new and changed providers have fetched their keys
+     * (each fetch bounded by {@code jwks.fetchTimeoutMillis}), so a reload never sends requests to a
+     * provider with no keys yet.
+     */
+    public synchronized CompletionStage<Void> applyWhenReady(ConfigSnapshot snapshot) {
+        IdentityProviders next = providers.reconfigure(snapshot.identityProviders(), snapshot.proxy());
+        providers = next;
+        RuntimeConfig runtime = RuntimeConfig.of(snapshot, next);
+        return next.prefetchAll().thenRun(() -> config.set(runtime));
     }
 
     public ProxyMetrics metrics() {
@@ -178,6 +256,8 @@ public final class ProxyServer implements AutoCloseable {
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         connector.close();
+        providers.close();
+        identityExecutor.shutdownNow();
         metrics.close();
         log.info("stopped");
     }

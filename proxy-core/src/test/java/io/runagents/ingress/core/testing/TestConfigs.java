@@ -16,6 +16,9 @@ import java.util.List;
 public final class TestConfigs {
     private TestConfigs() { }
 
+    /** A data directory of this test JVM, so tests never write into the source tree. */
+    public static final String DATA_DIR = tempDataDir();
+
     public static final Listen LOOPBACK = new Listen(new HostPort("127.0.0.1", 0), new HostPort("127.0.0.1", 0),
             new HostPort("127.0.0.1", 0));
 
@@ -26,7 +29,7 @@ public final class TestConfigs {
 
     public static ProxySettings settings(Limits limits) {
         ProxySettings d = ProxySettings.DEFAULTS;
-        return new ProxySettings(LOOPBACK, d.dataDir(), d.tls(), limits, d.jwks(), d.tokenCache(), d.audit(),
+        return new ProxySettings(LOOPBACK, DATA_DIR, d.tls(), limits, d.jwks(), d.tokenCache(), d.audit(),
                 d.identityContext(), d.tokenStore());
     }
 
@@ -36,5 +39,15 @@ public final class TestConfigs {
 
     public static ConfigSnapshot snapshot(Limits limits, List<Agent> agents, List<IdentityProvider> providers) {
         return new ConfigSnapshot(1, Instant.now(), settings(limits), providers, agents, List.of(), List.of());
+    }
+
+    private static String tempDataDir() {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("runagents-test-data");
+            dir.toFile().deleteOnExit();
+            return dir.toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
