@@ -22,7 +22,7 @@ import java.util.function.Supplier;
 /**
  * The ingress pipeline, top to bottom: connection limit, TLS, HTTP codec, idle timeout, one request at a
  * time, request guard (framing, host, path, id, header hygiene), routing, identity (authenticated agents),
- * relay to the agent.
+ * the agent's policies, relay to the agent.
  */
 public final class IngressInitializer extends ChannelInitializer<SocketChannel> {
     public static final String LIMIT = "limit";
@@ -33,6 +33,7 @@ public final class IngressInitializer extends ChannelInitializer<SocketChannel> 
     public static final String GUARD = "guard";
     public static final String ROUTING = "routing";
     public static final String IDENTITY = "identity";
+    public static final String POLICY = "policy";
     public static final String RELAY = "relay";
 
     private final Supplier<RuntimeConfig> config;
@@ -51,7 +52,7 @@ public final class IngressInitializer extends ChannelInitializer<SocketChannel> 
         this.config = config;
         this.tracker = tracker;
         this.tls = tls;
-        this.services = new RelayServices(connector, metrics, tracker, tls != null);
+        this.services = new RelayServices(connector, metrics, tracker, tls != null, RelayServices.Side.INGRESS);
         this.limit = new ConnectionLimitHandler(tracker, () -> config.get().snapshot().proxy().limits().maxConnections());
     }
 
@@ -69,9 +70,10 @@ public final class IngressInitializer extends ChannelInitializer<SocketChannel> 
                         .setMaxChunkSize(64 * 1024)))
                 .addLast(IDLE, new IdleStateHandler(0, 0, limits.idleTimeoutSeconds(), TimeUnit.SECONDS))
                 .addLast(SEQUENCER, new RequestSequencer(tracker))
-                .addLast(GUARD, new RequestGuardHandler(config, services.metrics()))
+                .addLast(GUARD, new RequestGuardHandler(config, services.metrics(), true))
                 .addLast(ROUTING, new RoutingHandler(services.metrics()))
                 .addLast(IDENTITY, new IdentityHandler(services.metrics(), signer))
+                .addLast(POLICY, new PolicyHandler(services.metrics()))
                 .addLast(RELAY, new RelayHandler(services));
     }
 

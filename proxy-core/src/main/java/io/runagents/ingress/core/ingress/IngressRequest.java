@@ -1,6 +1,7 @@
 package io.runagents.ingress.core.ingress;
 
 import io.netty.handler.codec.http.HttpRequest;
+import io.runagents.ingress.core.policy.PolicyDecision;
 import io.runagents.ingress.core.routing.Route;
 import io.runagents.ingress.core.server.RuntimeConfig;
 import io.runagents.ingress.jwt.AuthResult;
@@ -35,6 +36,8 @@ final class IngressRequest {
     Route route;
     /** The verified user on authenticated routes; null on open ones. */
     AuthResult.Authenticated user;
+    /** What the target's policies decided; null before the policy stage. */
+    PolicyDecision decision;
 
     IngressRequest(HttpRequest head, RuntimeConfig config, long startNanos) {
         this.head = head;
@@ -44,6 +47,6 @@ final class IngressRequest {
 
     /** The agent's name for logs and metrics, or "-" before routing. */
     String agentName() {
-        return route == null ? "-" : route.agent().name();
+        return route == null ? "-" : route.name();
     }
 }

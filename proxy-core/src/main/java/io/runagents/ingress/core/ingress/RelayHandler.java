@@ -106,9 +106,13 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
         bodyBytes = 0;
         status = 0;
         closeAfter = !ingress.keepAlive || ingress.closeAfter;
-        ForwardedHeaders.addToRequest(ingress, ctx.channel().remoteAddress(), services.tls());
+        if (services.side() == RelayServices.Side.INGRESS) {
+            ForwardedHeaders.addToRequest(ingress, ctx.channel().remoteAddress(), services.tls());
+        } else {
+            ingress.head.headers().set(ProxyHeaders.X_REQUEST_ID, ingress.requestId);
+        }
         lastActivityNanos = System.nanoTime();
-        scheduleTimer(ingress.route.agent().timeoutSeconds() * 1_000_000_000L);
+        scheduleTimer(ingress.route.timeoutSeconds() * 1_000_000_000L);
         connect();
     }
 
@@ -119,6 +123,9 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
         request.head.setUri(target.basePath() + request.route.upstreamPath(request.path)
                 + (request.query == null ? "" : "?" + request.query));
         request.head.setProtocolVersion(HttpVersion.HTTP_1_1);
+        if (services.side() == RelayServices.Side.EGRESS) {
+            request.head.headers().set(HttpHeaderNames.HOST, target.authority());
+        }
         UpstreamEndpoint endpoint = UpstreamEndpoint.of(target);
         Channel pooled = retried ? null : pool.pollIdle(endpoint);
         if (pooled != null) {
@@ -177,7 +184,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
             return;
         }
         bodyBytes += content.content().readableBytes();
-        Long max = request.route.agent().maxBodyBytes();
+        Long max = request.route.maxBodyBytes();
         if (max != null && bodyBytes > max) {
             content.release();
             closeAfter = true;
@@ -412,7 +419,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
         if (request == null) {
             return;
         }
-        long timeout = request.route.agent().timeoutSeconds() * 1_000_000_000L;
+        long timeout = request.route.timeoutSeconds() * 1_000_000_000L;
         long idle = System.nanoTime() - lastActivityNanos;
         if (idle < timeout) {
             scheduleTimer(timeout - idle);

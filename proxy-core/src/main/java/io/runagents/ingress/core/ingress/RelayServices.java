@@ -8,5 +8,11 @@ import io.runagents.ingress.core.upstream.UpstreamConnector;
  * What the relay shares with every connection of a listener.
  *
  * @param tls whether the listener terminates TLS ({@code X-Forwarded-Proto})
+ * @param side the ingress forwards the client's {@code Host} and adds {@code X-Forwarded-*}; the egress
+ *             addresses the tool by its own host and adds nothing about the agent
  */
-record RelayServices(UpstreamConnector connector, ProxyMetrics metrics, ConnectionTracker tracker, boolean tls) { }
+record RelayServices(UpstreamConnector connector, ProxyMetrics metrics, ConnectionTracker tracker, boolean tls,
+                     Side side) {
+    /** Which listener the relay serves. */
+    enum Side { INGRESS, EGRESS }
+}

@@ -28,10 +28,16 @@ import java.util.function.Supplier;
  */
 final class RequestGuardHandler extends RequestStage {
     private final Supplier<RuntimeConfig> config;
+    private final boolean stripIdentityHeaders;
 
-    RequestGuardHandler(Supplier<RuntimeConfig> config, ProxyMetrics metrics) {
+    /**
+     * @param stripIdentityHeaders true at the ingress; false at the egress, where the next stage verifies
+     *                             the identity context before removing it
+     */
+    RequestGuardHandler(Supplier<RuntimeConfig> config, ProxyMetrics metrics, boolean stripIdentityHeaders) {
         super(metrics);
         this.config = config;
+        this.stripIdentityHeaders = stripIdentityHeaders;
     }
 
     @Override
@@ -70,7 +76,9 @@ final class RequestGuardHandler extends RequestStage {
         request.webSocket = isWebSocketUpgrade(head);
         HttpHeaders headers = head.headers();
         HopByHop.remove(headers, request.webSocket);
-        request.config.identityHeaders().strip(headers);
+        if (stripIdentityHeaders) {
+            request.config.identityHeaders().strip(headers);
+        }
         ctx.fireChannelRead(request);
     }
 

@@ -3,7 +3,6 @@ package io.runagents.ingress.core.ingress;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.runagents.ingress.config.model.Agent;
 import io.runagents.ingress.core.metrics.ProxyMetrics;
 import io.runagents.ingress.core.routing.Route;
 
@@ -27,8 +26,8 @@ final class RoutingHandler extends RequestStage {
             return;
         }
         request.route = route;
-        Agent agent = route.agent();
-        if (agent.maxBodyBytes() != null && HttpUtil.getContentLength(request.head, -1L) > agent.maxBodyBytes()) {
+        Long maxBodyBytes = route.maxBodyBytes();
+        if (maxBodyBytes != null && HttpUtil.getContentLength(request.head, -1L) > maxBodyBytes) {
             request.closeAfter = true;
             reject(ctx, request, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request_entity_too_large",
                     "request body exceeds the agent's maxBodyBytes", null);

@@ -32,8 +32,7 @@ public final class RouteTable {
         List<Route> fallback = new ArrayList<>();
         Map<String, Route> byName = new HashMap<>();
         for (Agent agent : agents) {
-            List<UpstreamTarget> targets = agent.upstreams().stream().map(UpstreamTarget::of).toList();
-            Route route = new Route(agent, new UpstreamGroup(targets));
+            Route route = Route.forAgent(agent);
             byName.put(agent.name(), route);
             if (agent.host() == null) {
                 fallback.add(route);

@@ -13,6 +13,8 @@ import io.runagents.ingress.config.model.Limits;
 import io.runagents.ingress.config.model.ProxySettings;
 import io.runagents.ingress.core.admin.AdminHandler;
 import io.runagents.ingress.core.admin.AdminInitializer;
+import io.runagents.ingress.core.identity.IdentityContextVerifier;
+import io.runagents.ingress.core.ingress.EgressInitializer;
 import io.runagents.ingress.core.ingress.IngressInitializer;
 import io.runagents.ingress.core.metrics.ProxyMetrics;
 import io.runagents.ingress.core.upstream.UpstreamConnector;
@@ -35,6 +37,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,11 +60,16 @@ public final class ProxyServer implements AutoCloseable {
     private final UpstreamConnector connector;
     private final ProxyMetrics metrics;
     private final ConnectionTracker ingressTracker = new ConnectionTracker();
+    private final ConnectionTracker egressTracker = new ConnectionTracker();
+    private final UnaryOperator<String> environment;
     private Channel ingress;
+    private Channel egress;
     private Channel admin;
     private boolean stopped;
 
-    private ProxyServer(ConfigSnapshot snapshot, int workerThreads, ContextSigningKey contextKey) {
+    private ProxyServer(ConfigSnapshot snapshot, int workerThreads, ContextSigningKey contextKey,
+                        UnaryOperator<String> environment) {
+        this.environment = environment;
         this.identityExecutor = Executors.newFixedThreadPool(2, new DefaultThreadFactory("runagents-jwks", true));
         this.providers = IdentityProviders.create(snapshot.identityProviders(), snapshot.proxy(), Clock.systemUTC(),
                 identityExecutor);
@@ -74,6 +82,7 @@ public final class ProxyServer implements AutoCloseable {
         this.connector = new UpstreamConnector(transport, limits.connectTimeoutMillis(), limits.idleTimeoutSeconds());
         this.metrics = new ProxyMetrics();
         metrics.connectionsGauge("ingress", ingressTracker::openConnections);
+        metrics.connectionsGauge("egress", egressTracker::openConnections);
         metrics.bindIdentity(() -> providers);
     }
 
@@ -96,8 +105,17 @@ public final class ProxyServer implements AutoCloseable {
     /** Like {@link #start(ConfigSnapshot, int)} with a given identity context key (tests, the demo). */
     public static ProxyServer start(ConfigSnapshot snapshot, int workerThreads, ContextSigningKey contextKey)
             throws InterruptedException {
+        return start(snapshot, workerThreads, contextKey, System::getenv);
+    }
+
+    /**
+     * Like {@link #start(ConfigSnapshot, int, ContextSigningKey)}, reading the tools' secrets through
+     * {@code environment} instead of the process environment (tests).
+     */
+    public static ProxyServer start(ConfigSnapshot snapshot, int workerThreads, ContextSigningKey contextKey,
+                                    UnaryOperator<String> environment) throws InterruptedException {
         ProxyServer server = new ProxyServer(snapshot, workerThreads == 0
-                ? Runtime.getRuntime().availableProcessors() : workerThreads, contextKey);
+                ? Runtime.getRuntime().availableProcessors() : workerThreads, contextKey, environment);
         try {
             server.awaitKeys(snapshot.proxy().jwks().fetchTimeoutMillis() + 500L);
             server.bind(snapshot.proxy());
@@ -122,12 +140,17 @@ public final class ProxyServer implements AutoCloseable {
         ingress = serverBootstrap()
                 .childHandler(new IngressInitializer(config::get, ingressTracker, tls, connector, metrics, signer))
                 .bind(address(settings.listen().ingress())).sync().channel();
+        IdentityContextVerifier verifier = new IdentityContextVerifier(signer.key(), Clock.systemUTC());
+        egress = serverBootstrap()
+                .childHandler(new EgressInitializer(config::get, egressTracker, connector, metrics, verifier,
+                        environment))
+                .bind(address(settings.listen().egress())).sync().channel();
         admin = serverBootstrap()
                 .childHandler(new AdminInitializer(new AdminHandler(metrics, this::readiness,
                         signer.key().publicJwksJson())))
                 .bind(address(settings.listen().admin())).sync().channel();
-        log.info("ingress listening on {} ({}), admin on {}", ingress.localAddress(),
-                tls == null ? "http" : "https", admin.localAddress());
+        log.info("ingress listening on {} ({}), egress on {}, admin on {}", ingress.localAddress(),
+                tls == null ? "http" : "https", egress.localAddress(), admin.localAddress());
     }
 
     private ServerBootstrap serverBootstrap() {
@@ -180,6 +203,11 @@ public final class ProxyServer implements AutoCloseable {
     /** The address the ingress listener is bound to (its real port when configured as 0). */
     public InetSocketAddress ingressAddress() {
         return (InetSocketAddress) ingress.localAddress();
+    }
+
+    /** The address of the egress listener (agents calling tools). */
+    public InetSocketAddress egressAddress() {
+        return (InetSocketAddress) egress.localAddress();
     }
 
     /** The address of the admin listener. */
@@ -236,11 +264,14 @@ public final class ProxyServer implements AutoCloseable {
         }
         stopped = true;
         ingressTracker.startDraining();
+        egressTracker.startDraining();
         closeQuietly(ingress);
+        closeQuietly(egress);
         closeQuietly(admin);
         long deadline = System.nanoTime() + grace.toNanos();
-        closeIdleConnections();
-        while (ingressTracker.inFlight() > 0 && System.nanoTime() < deadline) {
+        ingressTracker.closeIdle();
+        egressTracker.closeIdle();
+        while (ingressTracker.inFlight() + egressTracker.inFlight() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -248,11 +279,12 @@ public final class ProxyServer implements AutoCloseable {
                 break;
             }
         }
-        if (ingressTracker.inFlight() > 0) {
-            log.warn("shutdown grace of {} s over with {} requests in flight; closing them",
-                    grace.toSeconds(), ingressTracker.inFlight());
+        int left = ingressTracker.inFlight() + egressTracker.inFlight();
+        if (left > 0) {
+            log.warn("shutdown grace of {} s over with {} requests in flight; closing them", grace.toSeconds(), left);
         }
         ingressTracker.closeAll();
+        egressTracker.closeAll();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         connector.close();
@@ -260,10 +292,6 @@ public final class ProxyServer implements AutoCloseable {
         identityExecutor.shutdownNow();
         metrics.close();
         log.info("stopped");
-    }
-
-    private void closeIdleConnections() {
-        ingressTracker.closeIdle();
     }
 
     private static void closeQuietly(Channel channel) {

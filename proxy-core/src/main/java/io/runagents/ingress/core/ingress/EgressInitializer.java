@@ -1,0 +1,67 @@
+package io.runagents.ingress.core.ingress;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.runagents.ingress.config.model.Limits;
+import io.runagents.ingress.core.identity.IdentityContextVerifier;
+import io.runagents.ingress.core.metrics.ProxyMetrics;
+import io.runagents.ingress.core.server.ConnectionTracker;
+import io.runagents.ingress.core.server.RuntimeConfig;
+import io.runagents.ingress.core.upstream.UpstreamConnector;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * The egress pipeline (agents calling tools), top to bottom: HTTP codec, idle timeout, one request at a
+ * time, request guard (framing, path, id), tool routing, identity context, the tool's policies, the
+ * tool's credentials, relay to the tool.
+ */
+public final class EgressInitializer extends ChannelInitializer<SocketChannel> {
+    public static final String CODEC = "http";
+    public static final String IDLE = "idle";
+    public static final String SEQUENCER = "sequencer";
+    public static final String GUARD = "guard";
+    public static final String ROUTING = "tool-routing";
+    public static final String CONTEXT = "identity-context";
+    public static final String POLICY = "policy";
+    public static final String TOOL_AUTH = "tool-auth";
+    public static final String RELAY = "relay";
+
+    private final Supplier<RuntimeConfig> config;
+    private final ConnectionTracker tracker;
+    private final RelayServices services;
+    private final IdentityContextVerifier verifier;
+    private final UnaryOperator<String> environment;
+
+    public EgressInitializer(Supplier<RuntimeConfig> config, ConnectionTracker tracker, UpstreamConnector connector,
+                             ProxyMetrics metrics, IdentityContextVerifier verifier, UnaryOperator<String> environment) {
+        this.config = config;
+        this.tracker = tracker;
+        this.services = new RelayServices(connector, metrics, tracker, false, RelayServices.Side.EGRESS);
+        this.verifier = verifier;
+        this.environment = environment;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        Limits limits = config.get().snapshot().proxy().limits();
+        ProxyMetrics metrics = services.metrics();
+        ch.pipeline()
+                .addLast(CODEC, new HttpServerCodec(new HttpDecoderConfig()
+                        .setMaxInitialLineLength(8192)
+                        .setMaxHeaderSize(limits.maxHeaderBytes())
+                        .setMaxChunkSize(64 * 1024)))
+                .addLast(IDLE, new IdleStateHandler(0, 0, limits.idleTimeoutSeconds(), TimeUnit.SECONDS))
+                .addLast(SEQUENCER, new RequestSequencer(tracker))
+                .addLast(GUARD, new RequestGuardHandler(config, metrics, false))
+                .addLast(ROUTING, new ToolRoutingHandler(metrics))
+                .addLast(CONTEXT, new ContextAuthHandler(metrics, verifier))
+                .addLast(POLICY, new PolicyHandler(metrics))
+                .addLast(TOOL_AUTH, new ToolAuthHandler(metrics, environment))
+                .addLast(RELAY, new RelayHandler(services));
+    }
+}
