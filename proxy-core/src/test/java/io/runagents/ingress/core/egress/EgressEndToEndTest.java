@@ -1,0 +1,196 @@
+package io.runagents.ingress.core.egress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.jwk.RSAKey;
+import io.runagents.ingress.config.model.Access;
+import io.runagents.ingress.config.model.Agent;
+import io.runagents.ingress.config.model.ConfigSnapshot;
+import io.runagents.ingress.config.model.Limits;
+import io.runagents.ingress.config.model.Policy;
+import io.runagents.ingress.config.model.PolicyRule;
+import io.runagents.ingress.config.model.Tool;
+import io.runagents.ingress.config.model.ToolAuth;
+import io.runagents.ingress.core.identity.ContextSigningKey;
+import io.runagents.ingress.core.identity.IdentityContextSigner;
+import io.runagents.ingress.core.server.ProxyServer;
+import io.runagents.ingress.core.testing.RawHttp;
+import io.runagents.ingress.core.testing.StubAgent;
+import io.runagents.ingress.core.testing.TestConfigs;
+import io.runagents.ingress.jwt.AuthResult;
+import io.runagents.ingress.jwt.testing.StubJwksServer;
+import io.runagents.ingress.jwt.testing.TestKeys;
+import io.runagents.ingress.jwt.testing.TestTokens;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The seed's egress story end to end: client token at the ingress, the agent's tool calls with the
+ * identity context it received, per-user policies, and refusals the tool never sees.
+ */
+class EgressEndToEndTest {
+    private static final RSAKey IDP_KEY = TestKeys.rsa();
+    private static final String HOST = "portal.example.test";
+
+    private final ContextSigningKey contextKey = ContextSigningKey.generate();
+    private StubJwksServer jwks;
+    private StubAgent agent;
+    private StubAgent github;
+    private StubAgent finance;
+    private StubAgent stripe;
+    private ProxyServer proxy;
+
+    @BeforeEach
+    void start() throws Exception {
+        jwks = new StubJwksServer().jwks(TestKeys.jwks(IDP_KEY));
+        agent = StubAgent.start();
+        github = StubAgent.start();
+        finance = StubAgent.start();
+        stripe = StubAgent.start();
+        Agent assistant = new Agent("assistant", null, "/", List.of(agent.uri()), false, Access.AUTHENTICATED,
+                null, 30, null);
+        List<Tool> tools = List.of(
+                new Tool("github", github.uri(), ToolAuth.NONE),
+                new Tool("finance", finance.uri(), ToolAuth.NONE),
+                new Tool("stripe", stripe.uri(), new ToolAuth(ToolAuth.Type.API_KEY, null, null, null, null,
+                        List.of(), "X-Api-Key", "STRIPE_KEY")),
+                new Tool("calendar", stripe.uri(), new ToolAuth(ToolAuth.Type.OAUTH2, "https://auth.example/a",
+                        "https://auth.example/t", "client", "CAL_SECRET", List.of(), null, null)));
+        List<Policy> policies = List.of(
+                new Policy("github-engineering-only", "github", null, List.of(
+                        rule(0, PolicyRule.Effect.ALLOW, List.of(), List.of("engineering"), List.of()))),
+                new Policy("finance-bob-read-only", "finance", null, List.of(
+                        rule(0, PolicyRule.Effect.ALLOW, List.of("bob@company.com"), List.of(), List.of("GET", "HEAD")),
+                        rule(1, PolicyRule.Effect.DENY, List.of("bob@company.com"), List.of(), List.of()),
+                        rule(2, PolicyRule.Effect.ALLOW, List.of(), List.of(), List.of()))));
+        ConfigSnapshot snapshot = new ConfigSnapshot(1, Instant.now(), TestConfigs.settings(Limits.DEFAULTS),
+                List.of(TestTokens.provider("corp", jwks.uri(), List.of("company.com"))), List.of(assistant), tools,
+                policies);
+        proxy = ProxyServer.start(snapshot, 2, contextKey, name -> "STRIPE_KEY".equals(name) ? "sk_test_123" : null);
+    }
+
+    private static PolicyRule rule(int index, PolicyRule.Effect effect, List<String> users, List<String> groups,
+                                   List<String> methods) {
+        return new PolicyRule(index, effect, users, groups, List.of(), methods, List.of());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        proxy.close();
+        for (AutoCloseable c : List.of(agent, github, finance, stripe, jwks)) {
+            c.close();
+        }
+    }
+
+    /** Sends a client request for {@code user} through the ingress and returns the context the agent got. */
+    private String contextFor(String email, List<String> groups) throws Exception {
+        String token = TestTokens.signedBy(IDP_KEY).claim("email", email).claim("groups", groups).sign();
+        try (RawHttp client = new RawHttp(proxy.ingressAddress())) {
+            RawHttp.Response response = client.send("GET /ask HTTP/1.1\r\nHost: " + HOST
+                    + "\r\nAuthorization: Bearer " + token + "\r\n\r\n").read();
+            assertThat(response.status()).isEqualTo(200);
+        }
+        StubAgent.Received seen = agent.received().get(agent.received().size() - 1);
+        assertThat(seen.header("X-End-User-ID")).isEqualTo(email);
+        return seen.header("X-End-User-Context");
+    }
+
+    private RawHttp.Response callTool(String method, String path, String... headers) throws Exception {
+        StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: egress\r\n");
+        for (String header : headers) {
+            request.append(header).append("\r\n");
+        }
+        request.append("Content-Length: 0\r\n\r\n");
+        try (RawHttp client = new RawHttp(proxy.egressAddress())) {
+            return client.send(request.toString()).read();
+        }
+    }
+
+    @Test
+    void engineeringReachesGithubWithItsIdentityAndRequestId() throws Exception {
+        String context = contextFor("alice@company.com", List.of("engineering"));
+        RawHttp.Response response = callTool("GET", "/tools/github/repos/x?per_page=5", "X-End-User-Context: " + context);
+        assertThat(response.status()).isEqualTo(200);
+        StubAgent.Received seen = github.received().get(0);
+        assertThat(seen.uri()).isEqualTo("/repos/x?per_page=5");
+        assertThat(seen.header("X-End-User-ID")).isEqualTo("alice@company.com");
+        assertThat(seen.header("X-End-User-Context")).isNull();
+        assertThat(seen.header("Host")).isEqualTo("127.0.0.1:" + github.port());
+        assertThat(seen.header("X-Request-ID")).isEqualTo(agent.received().get(0).header("X-Request-ID"));
+    }
+
+    @Test
+    void onlyEngineeringMayReachGithub() throws Exception {
+        String context = contextFor("carol@company.com", List.of("sales"));
+        RawHttp.Response response = callTool("GET", "/tools/github/repos", "X-End-User-Context: " + context);
+        assertThat(response.status()).isEqualTo(403);
+        assertThat(response.body()).contains("github-engineering-only");
+        assertThat(github.received()).isEmpty();
+    }
+
+    @Test
+    void bobIsReadOnlyOnFinanceWhileOthersAreNot() throws Exception {
+        String bob = contextFor("bob@company.com", List.of());
+        assertThat(callTool("GET", "/tools/finance/invoices", "X-End-User-Context: " + bob).status()).isEqualTo(200);
+        RawHttp.Response post = callTool("POST", "/tools/finance/invoices", "X-End-User-Context: " + bob);
+        assertThat(post.status()).isEqualTo(403);
+        assertThat(post.body()).contains("finance-bob-read-only").contains("rule 1");
+        String alice = contextFor("alice@company.com", List.of());
+        assertThat(callTool("POST", "/tools/finance/invoices", "X-End-User-Context: " + alice).status()).isEqualTo(200);
+        assertThat(finance.received()).extracting(StubAgent.Received::method).containsExactly("GET", "POST");
+    }
+
+    @Test
+    void anotherDomainNeverPassesTheIngress() throws Exception {
+        String token = TestTokens.signedBy(IDP_KEY).claim("email", "eve@evil.com").sign();
+        try (RawHttp client = new RawHttp(proxy.ingressAddress())) {
+            assertThat(client.send("GET /ask HTTP/1.1\r\nHost: " + HOST + "\r\nAuthorization: Bearer " + token
+                    + "\r\n\r\n").read().status()).isEqualTo(403);
+        }
+        assertThat(agent.received()).isEmpty();
+    }
+
+    @Test
+    void forgedExpiredMissingOrBareIdentityIsRefused() throws Exception {
+        String valid = contextFor("alice@company.com", List.of("engineering"));
+        AuthResult.Authenticated alice = new AuthResult.Authenticated("alice@company.com", "alice@company.com",
+                List.of("engineering"), "corp", Instant.now().plusSeconds(3600), Map.of(), "k");
+        String otherProxy = new IdentityContextSigner(ContextSigningKey.generate(), Clock.systemUTC())
+                .sign(alice, "rid-1", 300);
+        String expired = new IdentityContextSigner(contextKey,
+                Clock.fixed(Instant.now().minus(Duration.ofHours(2)), ZoneOffset.UTC)).sign(alice, "rid-2", 300);
+        String tampered = valid.substring(0, valid.length() - 4) + (valid.endsWith("AAAA") ? "BBBB" : "AAAA");
+        for (String[] headers : List.of(
+                new String[] {"X-End-User-Context: " + otherProxy},
+                new String[] {"X-End-User-Context: " + expired},
+                new String[] {"X-End-User-Context: " + tampered},
+                new String[] {"X-End-User-ID: alice@company.com"},
+                new String[] {},
+                new String[] {"X-End-User-Context: " + valid, "X-End-User-ID: mallory@company.com"})) {
+            RawHttp.Response response = callTool("GET", "/tools/github/repos", headers);
+            assertThat(response.status()).as(String.join(" | ", headers)).isEqualTo(401);
+            assertThat(response.body()).contains("\"error\":\"invalid_context\"");
+        }
+        assertThat(github.received()).isEmpty();
+    }
+
+    @Test
+    void unknownToolIs404AndApiKeyIsInjectedAndOauth2IsNotYetAvailable() throws Exception {
+        String context = contextFor("alice@company.com", List.of("engineering"));
+        assertThat(callTool("GET", "/tools/nope/x", "X-End-User-Context: " + context).status()).isEqualTo(404);
+        assertThat(callTool("GET", "/elsewhere", "X-End-User-Context: " + context).status()).isEqualTo(404);
+        assertThat(callTool("GET", "/tools/stripe/v1/charges", "X-End-User-Context: " + context).status())
+                .isEqualTo(200);
+        assertThat(stripe.received().get(0).header("X-Api-Key")).isEqualTo("sk_test_123");
+        assertThat(callTool("GET", "/tools/calendar/events", "X-End-User-Context: " + context).status())
+                .isEqualTo(501);
+        assertThat(stripe.received()).hasSize(1);
+    }
+}
