@@ -6,6 +6,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -31,6 +32,8 @@ final class RequestSequencer extends ChannelDuplexHandler {
     private boolean requestDone;
     private boolean responseDone;
     private boolean upgraded;
+    /** The current response said {@code Connection: close}: nothing after this exchange may be served. */
+    private boolean lastExchange;
 
     RequestSequencer(ConnectionTracker tracker) {
         this.tracker = tracker;
@@ -46,6 +49,8 @@ final class RequestSequencer extends ChannelDuplexHandler {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (upgraded) {
             ctx.fireChannelRead(msg);
+        } else if (lastExchange && requestDone) {
+            ReferenceCountUtil.release(msg); // read after the connection's last request: never served
         } else if (!queued.isEmpty() || (inExchange && requestDone)) {
             queued.add(msg);
         } else {
@@ -86,6 +91,9 @@ final class RequestSequencer extends ChannelDuplexHandler {
             ctx.write(msg, promise);
             return;
         }
+        if (msg instanceof HttpResponse response && !HttpUtil.isKeepAlive(response)) {
+            lastExchange = true;
+        }
         ctx.write(msg, promise);
         if (!upgraded && msg instanceof LastHttpContent && inExchange && !responseDone) {
             responseDone = true;
@@ -101,6 +109,12 @@ final class RequestSequencer extends ChannelDuplexHandler {
         inExchange = false;
         tracker.exchangeFinished();
         if (!ctx.channel().isActive()) {
+            return;
+        }
+        if (lastExchange) {
+            // The writer closes the connection once the response is flushed; a request pipelined behind
+            // this one (perhaps smuggled behind a refused one) must not be replayed in the meantime.
+            releaseQueued();
             return;
         }
         if (tracker.draining()) {

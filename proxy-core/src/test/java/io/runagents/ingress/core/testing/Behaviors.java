@@ -15,6 +15,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.runagents.ingress.core.demo.EchoAgent;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Ready-made stub agent behaviours. */
 public final class Behaviors {
@@ -57,23 +59,58 @@ public final class Behaviors {
 
     /** Streams {@code total} bytes as a chunked response, in 64 KiB chunks, honouring backpressure. */
     public static StubAgent.Behavior download(long total) {
+        return download(total, new AtomicLong());
+    }
+
+    /** Like {@link #download(long)}, counting in {@code written} the body bytes handed to the socket. */
+    public static StubAgent.Behavior download(long total, AtomicLong written) {
         return (ctx, head, bodyBytes) -> {
             HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
             HttpUtil.setContentLength(response, total);
             ctx.writeAndFlush(response);
-            new ChunkWriter(ctx, total).run();
+            new ChunkWriter(ctx, total, written).run();
         };
+    }
+
+    /**
+     * Server-sent events: writes {@code first} as one event at once, then waits (without blocking its event
+     * loop) for {@code release} before writing {@code second} and ending the stream.
+     */
+    public static StubAgent.Behavior sse(String first, String second, CompletableFuture<?> release) {
+        return (ctx, head, bodyBytes) -> {
+            HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream");
+            HttpUtil.setTransferEncodingChunked(response, true);
+            ctx.write(response);
+            ctx.writeAndFlush(event(first));
+            release.whenComplete((v, e) -> ctx.executor().execute(() -> {
+                ctx.write(event(second));
+                ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            }));
+        };
+    }
+
+    private static DefaultHttpContent event(String data) {
+        return new DefaultHttpContent(Unpooled.copiedBuffer("data: " + data + "\n\n", StandardCharsets.UTF_8));
+    }
+
+    /** Answers with {@code then} once {@code release} completes: a slow agent the test controls. */
+    public static StubAgent.Behavior awaiting(CompletableFuture<?> release, StubAgent.Behavior then) {
+        return (ctx, head, bodyBytes) -> release.whenComplete((v, e) -> ctx.executor().execute(
+                () -> then.respond(ctx, head, bodyBytes)));
     }
 
     /** Writes a body chunk by chunk while the channel is writable; resumes from the writability listener. */
     private static final class ChunkWriter implements Runnable {
         private static final byte[] CHUNK = new byte[64 * 1024];
         private final io.netty.channel.ChannelHandlerContext ctx;
+        private final AtomicLong written;
         private long remaining;
 
-        ChunkWriter(io.netty.channel.ChannelHandlerContext ctx, long total) {
+        ChunkWriter(io.netty.channel.ChannelHandlerContext ctx, long total, AtomicLong written) {
             this.ctx = ctx;
             this.remaining = total;
+            this.written = written;
         }
 
         @Override
@@ -81,6 +118,7 @@ public final class Behaviors {
             while (remaining > 0 && ctx.channel().isActive()) {
                 int n = (int) Math.min(CHUNK.length, remaining);
                 remaining -= n;
+                written.addAndGet(n);
                 io.netty.channel.ChannelFuture f = ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(CHUNK, 0, n)));
                 if (!ctx.channel().isWritable()) {
                     f.addListener(done -> ctx.executor().execute(this));

@@ -139,7 +139,8 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
-    private String readLine() throws IOException {
+    /** Reads one line (without its CRLF or LF); null at the end of the stream. */
+    public String readLine() throws IOException {
         StringBuilder sb = new StringBuilder();
         int b;
         while ((b = in.read()) >= 0) {

@@ -6,6 +6,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -13,6 +15,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.runagents.ingress.core.server.Transports;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -22,10 +25,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A real agent on {@code 127.0.0.1:0} for end-to-end tests. It records every request it receives (head
- * and body length) and counts the connections it accepted. Requests are answered by the {@link Behavior}
+ * and body length) and counts the connections it accepted and saw closed, the request heads it saw
+ * (complete or not) and the body bytes as they arrive. Reading can be paused to play a slow consumer. Requests are answered by the {@link Behavior}
  * registered for the longest matching path prefix; by default an echo of the request as JSON.
  */
 public final class StubAgent implements AutoCloseable {
@@ -46,6 +51,11 @@ public final class StubAgent implements AutoCloseable {
     private final Channel server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger closedConnections = new AtomicInteger();
+    private final AtomicInteger requestsStarted = new AtomicInteger();
+    private final AtomicLong bodyBytesSoFar = new AtomicLong();
+    private final ChannelGroup children = new DefaultChannelGroup("stub-children", GlobalEventExecutor.INSTANCE);
+    private volatile boolean readingPaused;
     private final Map<String, Behavior> behaviors = new ConcurrentHashMap<>();
 
     private StubAgent() throws InterruptedException {
@@ -58,6 +68,9 @@ public final class StubAgent implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.incrementAndGet();
+                        children.add(ch);
+                        ch.config().setAutoRead(!readingPaused);
+                        ch.closeFuture().addListener(f -> closedConnections.incrementAndGet());
                         ch.pipeline().addLast("http", new HttpServerCodec()).addLast("stub", new Handler());
                     }
                 })
@@ -91,6 +104,29 @@ public final class StubAgent implements AutoCloseable {
         return connections.get();
     }
 
+    /** Connections accepted so far that have since closed (from either side). */
+    public int closedConnections() {
+        return closedConnections.get();
+    }
+
+    /** Request heads seen so far, including requests whose body never completed. */
+    public int requestsStarted() {
+        return requestsStarted.get();
+    }
+
+    /** Request body bytes received so far, over all requests, counted as they arrive. */
+    public long bodyBytesSoFar() {
+        return bodyBytesSoFar.get();
+    }
+
+    /** Stops (true) or resumes (false) reading on every connection, present and future: a stalled consumer. */
+    public void pauseReading(boolean paused) {
+        readingPaused = paused;
+        for (Channel child : children) {
+            child.config().setAutoRead(!paused);
+        }
+    }
+
     @Override
     public void close() {
         server.close().syncUninterruptibly();
@@ -117,11 +153,13 @@ public final class StubAgent implements AutoCloseable {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
                 if (msg instanceof HttpRequest request) {
+                    requestsStarted.incrementAndGet();
                     head = request;
                     bodyBytes = 0;
                 }
                 if (msg instanceof HttpContent content) {
                     bodyBytes += content.content().readableBytes();
+                    bodyBytesSoFar.addAndGet(content.content().readableBytes());
                 }
                 if (msg instanceof LastHttpContent && head != null) {
                     received.add(new Received(head.method().name(), head.uri(), head.headers().copy(), bodyBytes));
