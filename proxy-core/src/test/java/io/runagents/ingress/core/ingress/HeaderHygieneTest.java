@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.runagents.ingress.config.model.IdentityProvider;
 import io.runagents.ingress.config.model.Limits;
+import io.runagents.ingress.core.metrics.ProxyMetrics;
 import io.runagents.ingress.core.server.RuntimeConfig;
 import io.runagents.ingress.core.testing.TestConfigs;
 import java.net.URI;
@@ -46,8 +47,8 @@ class HeaderHygieneTest {
         IdentityProvider provider = new IdentityProvider("corp", "corp.example", "https://idp.example",
                 URI.create("https://idp.example/jwks"), List.of(), IdentityProvider.DEFAULT_ALGORITHMS, 60, null,
                 "sub", List.of(), "groups", false, claims);
-        RuntimeConfig config = RuntimeConfig.of(TestConfigs.snapshot(Limits.DEFAULTS, List.of(), List.of(provider)));
-        channel = new EmbeddedChannel(new RequestGuardHandler(() -> config));
+        RuntimeConfig config = TestConfigs.runtime(TestConfigs.snapshot(Limits.DEFAULTS, List.of(), List.of(provider)));
+        channel = new EmbeddedChannel(new RequestGuardHandler(() -> config, new ProxyMetrics(), true));
     }
 
     @AfterEach

@@ -50,4 +50,19 @@ public final class TestConfigs {
             throw new java.io.UncheckedIOException(e);
         }
     }
+
+    /**
+     * The runtime view of {@code snapshot} for handler tests: its providers get authenticators with no
+     * refresh timer and no key fetch unless a test asks for one.
+     */
+    public static io.runagents.ingress.core.server.RuntimeConfig runtime(ConfigSnapshot snapshot) {
+        io.runagents.ingress.jwt.IdentityProviders providers = io.runagents.ingress.jwt.IdentityProviders.builder()
+                .settings(snapshot.proxy())
+                .dataDir(null)
+                .clock(java.time.Clock.systemUTC())
+                .executor(Runnable::run)
+                .refreshTick(null)
+                .build(snapshot.identityProviders());
+        return io.runagents.ingress.core.server.RuntimeConfig.of(snapshot, providers);
+    }
 }
