@@ -2,13 +2,17 @@ package io.runagents.ingress.core.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 
 /**
  * Responses the proxy makes itself: always JSON,
@@ -36,6 +40,29 @@ public final class ErrorResponses {
             response.headers().set(ProxyHeaders.X_REQUEST_ID, requestId);
         }
         return response;
+    }
+
+    /**
+     * Writes a JSON error as the whole answer to a request and flushes it; with {@code close}, marks it
+     * {@code Connection: close} and closes the connection once it is written.
+     *
+     * @param method the request's method (HEAD gets no body)
+     * @param headers adds response headers (challenge, {@code Retry-After}); may be null
+     */
+    public static void send(ChannelHandlerContext ctx, HttpMethod method, HttpResponseStatus status, String error,
+                            String description, String requestId, boolean close,
+                            Consumer<FullHttpResponse> headers) {
+        FullHttpResponse response = json(ctx.alloc(), status, error, description, requestId,
+                !HttpMethod.HEAD.equals(method));
+        if (headers != null) {
+            headers.accept(response);
+        }
+        if (close) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.writeAndFlush(response);
+        }
     }
 
     /** The JSON error document; {@code request_id} is omitted when null. */

@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
@@ -22,7 +21,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.runagents.ingress.core.http.ErrorResponses;
 import io.runagents.ingress.core.http.ProxyHeaders;
 import io.runagents.ingress.core.routing.UpstreamGroup;
@@ -31,7 +29,6 @@ import io.runagents.ingress.core.upstream.UpstreamEndpoint;
 import io.runagents.ingress.core.upstream.UpstreamListener;
 import io.runagents.ingress.core.upstream.UpstreamPool;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,9 +66,8 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
     private boolean tunnel;
     private long bodyBytes;
     private long sentNanos;
-    private long lastActivityNanos;
     private int status;
-    private ScheduledFuture<?> timer;
+    private ExchangeTimer timer;
 
     RelayHandler(RelayServices services) {
         this.services = services;
@@ -81,6 +77,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.pool = services.connector().pool(ctx.channel().eventLoop());
+        this.timer = new ExchangeTimer(ctx.executor(), this::timedOut);
     }
 
     @Override
@@ -111,8 +108,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
         } else {
             ingress.head.headers().set(ProxyHeaders.X_REQUEST_ID, ingress.requestId);
         }
-        lastActivityNanos = System.nanoTime();
-        scheduleTimer(ingress.route.timeoutSeconds() * 1_000_000_000L);
+        timer.start(ingress.route.timeoutSeconds());
         connect();
     }
 
@@ -192,7 +188,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
                     "request body exceeds the agent's maxBodyBytes");
             return;
         }
-        lastActivityNanos = System.nanoTime();
+        timer.touch();
         if (content instanceof LastHttpContent last) {
             requestComplete = true;
             if (!last.trailingHeaders().isEmpty()) {
@@ -236,7 +232,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
 
     @Override
     public void onResponse(Object msg) {
-        lastActivityNanos = System.nanoTime();
+        timer.touch();
         if (tunnel) {
             ctx.write(msg);
         } else if (msg instanceof HttpObject object && object.decoderResult().isFailure()) {
@@ -362,19 +358,13 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
             channel.close();
         }
         if (started) {
+            services.metrics().requestFinished(failed.agentName(), status);
             ctx.close();
             return;
         }
         services.metrics().requestFinished(failed.agentName(), failure.code());
-        boolean withBody = !HttpMethod.HEAD.equals(failed.head.method());
-        FullHttpResponse response = ErrorResponses.json(ctx.alloc(), failure, error, description,
-                failed.requestId, withBody);
-        if (closeAfter || !drained) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            ctx.writeAndFlush(response);
-        }
+        ErrorResponses.send(ctx, failed.head.method(), failure, error, description, failed.requestId,
+                closeAfter || !drained, null);
     }
 
     private void switchToTunnel(HttpResponse response) {
@@ -382,7 +372,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
                 ctx.alloc().buffer(0), response.headers(), EmptyHttpHeaders.INSTANCE);
         switching.headers().set(ProxyHeaders.X_REQUEST_ID, request.requestId);
         services.metrics().requestFinished(request.agentName(), 101);
-        cancelTimer();
+        timer.cancel();
         tunnel = true;
         request = null;
         ctx.writeAndFlush(switching);
@@ -393,7 +383,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
     }
 
     private void endExchange() {
-        cancelTimer();
+        timer.cancel();
         request = null;
         upstream = null;
         HttpContent content;
@@ -402,30 +392,12 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
         }
     }
 
-    private void scheduleTimer(long delayNanos) {
-        timer = ctx.executor().schedule(this::checkTimeout, delayNanos, TimeUnit.NANOSECONDS);
-    }
-
-    private void cancelTimer() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
-    }
-
-    /** Fires {@code timeoutSeconds} after the last byte either way; a stream that keeps flowing never times out. */
-    private void checkTimeout() {
-        timer = null;
+    /** No byte either way for {@code timeoutSeconds}: 504, or a cut connection once the response started. */
+    private void timedOut() {
         if (request == null) {
             return;
         }
-        long timeout = request.route.timeoutSeconds() * 1_000_000_000L;
-        long idle = System.nanoTime() - lastActivityNanos;
-        if (idle < timeout) {
-            scheduleTimer(timeout - idle);
-            return;
-        }
-        log.debug("[{}] agent {} timed out", ctx.channel().id(), request.agentName());
+        log.debug("[{}] {} timed out", ctx.channel().id(), request.agentName());
         fail(HttpResponseStatus.GATEWAY_TIMEOUT, "gateway_timeout", "the agent did not answer in time");
     }
 

@@ -1,13 +1,9 @@
 package io.runagents.ingress.core.ingress;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -128,17 +124,8 @@ abstract class RequestStage extends ChannelInboundHandlerAdapter {
                       Consumer<FullHttpResponse> headers) {
         metrics.requestFinished(agentName, status.code());
         discarding = !(head instanceof LastHttpContent);
-        boolean withBody = !HttpMethod.HEAD.equals(head.method());
-        FullHttpResponse response = ErrorResponses.json(ctx.alloc(), status, error, description, requestId, withBody);
-        if (headers != null) {
-            headers.accept(response);
-        }
-        if (keepAlive && smallBody(head)) {
-            ctx.writeAndFlush(response);
-        } else {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-        }
+        ErrorResponses.send(ctx, head.method(), status, error, description, requestId, !keepAlive || !smallBody(head),
+                headers);
     }
 
     private static boolean smallBody(HttpRequest head) {
