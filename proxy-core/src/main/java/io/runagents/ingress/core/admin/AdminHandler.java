@@ -21,13 +21,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
- * The admin listener's endpoints: {@code /healthz}, {@code /readyz}, {@code /metrics}.
+ * The admin listener's endpoints: {@code /healthz}, {@code /readyz}, {@code /metrics}; {@code /admin/*} goes to
+ * the {@link AdminApiHandler} when one is set.
  * Stateless, so one instance serves every connection.
  */
 @ChannelHandler.Sharable
 public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final ProxyMetrics metrics;
     private final Supplier<Readiness> readiness;
+    private volatile AdminApiHandler api;
 
     /** Whether the proxy can serve; {@code problems} is a JSON array of what is missing when not. */
     public record Readiness(boolean ready, String problemsJson) { }
@@ -37,6 +39,11 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         this.readiness = readiness;
     }
 
+    /** Serves {@code /admin/*} with {@code api} from now on (without one, those paths are 404). */
+    public void api(AdminApiHandler api) {
+        this.api = api;
+    }
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (request.decoderResult().isFailure()) {
@@ -44,6 +51,11 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             return;
         }
         String path = new QueryStringDecoder(request.uri()).path();
+        AdminApiHandler adminApi = api;
+        if (adminApi != null && path.startsWith(AdminApiHandler.PREFIX)) {
+            adminApi.handle(ctx, request);
+            return;
+        }
         boolean read = request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD;
         if (!read) {
             respond(ctx, request, error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",

@@ -42,6 +42,7 @@ public final class ProxyServer implements AutoCloseable {
     private final ConnectionTracker ingressTracker = new ConnectionTracker();
     private Channel ingress;
     private Channel admin;
+    private AdminHandler adminHandler;
     private boolean stopped;
 
     private ProxyServer(ConfigSnapshot snapshot, int workerThreads) {
@@ -78,7 +79,7 @@ public final class ProxyServer implements AutoCloseable {
                 .childHandler(new IngressInitializer(config::get, ingressTracker, tls, connector, metrics))
                 .bind(address(settings.listen().ingress())).sync().channel();
         admin = serverBootstrap()
-                .childHandler(new AdminInitializer(new AdminHandler(metrics, this::readiness)))
+                .childHandler(new AdminInitializer(adminHandler = new AdminHandler(metrics, this::readiness)))
                 .bind(address(settings.listen().admin())).sync().channel();
         log.info("ingress listening on {} ({}), admin on {}", ingress.localAddress(),
                 tls == null ? "http" : "https", admin.localAddress());
@@ -134,6 +135,11 @@ public final class ProxyServer implements AutoCloseable {
     /** Swaps in a new configuration: requests that already started keep the one they read. */
     public void apply(ConfigSnapshot snapshot) {
         config.set(RuntimeConfig.of(snapshot));
+    }
+
+    /** Serves the {@code /admin/*} API on the admin listener with {@code api}. */
+    public void adminApi(io.runagents.ingress.core.admin.AdminApiHandler api) {
+        adminHandler.api(api);
     }
 
     public ProxyMetrics metrics() {
