@@ -42,9 +42,9 @@ final class ServeCommand implements Callable<Integer> {
         ConfigSnapshot snapshot = ((ConfigLoadResult.Loaded) result).snapshot();
         ProxyServer server = ProxyServer.start(snapshot, 0);
         // Hot reload and the /admin API; stopped before the drain so no reload races the shutdown.
-        try (ConfigReloader reloader = ConfigReloader.start(server, store, ConfigReloader.Options.defaults())) {
-            StopSignals.awaitTermination();
-        }
+        ConfigReloader reloader = ConfigReloader.start(server, store, ConfigReloader.Options.defaults());
+        StopSignals.awaitTermination();
+        reloader.close();
         server.shutdown(Duration.ofSeconds(server.config().snapshot().proxy().limits().shutdownGraceSeconds()));
         return 0;
     }
