@@ -21,8 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
- * The admin listener's endpoints: {@code /healthz}, {@code /readyz}, {@code /metrics}, and the public key
- * agents and tools use to verify {@code X-End-User-Context}: {@code /identity-context/jwks.json}.
+ * The admin listener's endpoints: {@code /healthz}, {@code /readyz}, {@code /metrics}, the public key
+ * agents and tools use to verify {@code X-End-User-Context} ({@code /identity-context/jwks.json}); and
+ * {@code /admin/*} goes to the {@link AdminApiHandler} when one is set.
  * Stateless, so one instance serves every connection.
  */
 @ChannelHandler.Sharable
@@ -30,6 +31,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     private final ProxyMetrics metrics;
     private final Supplier<Readiness> readiness;
     private final String contextJwks;
+    private volatile AdminApiHandler api;
 
     /** Whether the proxy can serve; {@code problems} is a JSON array of what is missing when not. */
     public record Readiness(boolean ready, String problemsJson) { }
@@ -43,6 +45,11 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         this.contextJwks = contextJwks;
     }
 
+    /** Serves {@code /admin/*} with {@code api} from now on (without one, those paths are 404). */
+    public void api(AdminApiHandler api) {
+        this.api = api;
+    }
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (request.decoderResult().isFailure()) {
@@ -50,6 +57,11 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             return;
         }
         String path = new QueryStringDecoder(request.uri()).path();
+        AdminApiHandler adminApi = api;
+        if (adminApi != null && path.startsWith(AdminApiHandler.PREFIX)) {
+            adminApi.handle(ctx, request);
+            return;
+        }
         boolean read = request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD;
         if (!read) {
             respond(ctx, request, error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",

@@ -2,8 +2,9 @@ package io.runagents.ingress.core.cli;
 
 import io.runagents.ingress.config.load.ConfigError;
 import io.runagents.ingress.config.load.ConfigLoadResult;
-import io.runagents.ingress.config.load.YamlConfigLoader;
 import io.runagents.ingress.config.model.ConfigSnapshot;
+import io.runagents.ingress.config.watch.ConfigStore;
+import io.runagents.ingress.core.server.ConfigReloader;
 import io.runagents.ingress.core.server.ProxyServer;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -28,17 +29,22 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        ConfigLoadResult result = YamlConfigLoader.loadDirectory(config.dir(), 1, Clock.systemUTC());
+        ConfigStore store = new ConfigStore(config.dir(), Clock.systemUTC());
+        ConfigLoadResult result = store.initialize();
         if (result instanceof ConfigLoadResult.Invalid invalid) {
             for (ConfigError error : invalid.errors()) {
                 err.println(error);
             }
             err.printf("%s: invalid configuration, not starting%n", config.dir());
+            store.close();
             return 1;
         }
         ConfigSnapshot snapshot = ((ConfigLoadResult.Loaded) result).snapshot();
         ProxyServer server = ProxyServer.start(snapshot, 0);
+        // Hot reload and the /admin API; stopped before the drain so no reload races the shutdown.
+        ConfigReloader reloader = ConfigReloader.start(server, store, ConfigReloader.Options.defaults());
         StopSignals.awaitTermination();
+        reloader.close();
         server.shutdown(Duration.ofSeconds(server.config().snapshot().proxy().limits().shutdownGraceSeconds()));
         return 0;
     }

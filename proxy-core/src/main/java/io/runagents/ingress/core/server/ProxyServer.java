@@ -11,6 +11,7 @@ import io.runagents.ingress.config.model.ConfigSnapshot;
 import io.runagents.ingress.config.model.HostPort;
 import io.runagents.ingress.config.model.Limits;
 import io.runagents.ingress.config.model.ProxySettings;
+import io.runagents.ingress.core.admin.AdminApiHandler;
 import io.runagents.ingress.core.admin.AdminHandler;
 import io.runagents.ingress.core.admin.AdminInitializer;
 import io.runagents.ingress.core.identity.IdentityContextVerifier;
@@ -54,6 +55,7 @@ public final class ProxyServer implements AutoCloseable {
     private final ExecutorService identityExecutor;
     private final IdentityContextSigner signer;
     private IdentityProviders providers;
+    private Staged staged;
     private final Transports transport;
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
@@ -65,6 +67,7 @@ public final class ProxyServer implements AutoCloseable {
     private Channel ingress;
     private Channel egress;
     private Channel admin;
+    private AdminHandler adminHandler;
     private boolean stopped;
 
     private ProxyServer(ConfigSnapshot snapshot, int workerThreads, ContextSigningKey contextKey,
@@ -146,7 +149,7 @@ public final class ProxyServer implements AutoCloseable {
                         environment))
                 .bind(address(settings.listen().egress())).sync().channel();
         admin = serverBootstrap()
-                .childHandler(new AdminInitializer(new AdminHandler(metrics, this::readiness,
+                .childHandler(new AdminInitializer(adminHandler = new AdminHandler(metrics, this::readiness,
                         signer.key().publicJwksJson())))
                 .bind(address(settings.listen().admin())).sync().channel();
         log.info("ingress listening on {} ({}), egress on {}, admin on {}", ingress.localAddress(),
@@ -223,23 +226,34 @@ public final class ProxyServer implements AutoCloseable {
     /**
      * Swaps in a new configuration at once: requests that already started keep the one they read.
      * Providers whose record is unchanged keep their keys and verified tokens; changed or removed ones
-     * lose theirs.
+     * lose theirs. When {@link #prepare} ran for this snapshot, its providers (keys fetched) are used.
      */
     public synchronized void apply(ConfigSnapshot snapshot) {
-        providers = providers.reconfigure(snapshot.identityProviders(), snapshot.proxy());
+        Staged ready = staged;
+        staged = null;
+        providers = ready != null && ready.snapshot() == snapshot ? ready.providers()
+                : providers.reconfigure(snapshot.identityProviders(), snapshot.proxy());
         config.set(RuntimeConfig.of(snapshot, providers));
     }
 
     /**
-     * Like {@link #apply}, but the swap waits until new and changed providers have fetched their keys
-     * (each fetch bounded by {@code jwks.fetchTimeoutMillis}), so a reload never sends requests to a
-     * provider with no keys yet.
+     * Readies {@code snapshot} for {@link #apply}: new and changed identity providers fetch their keys
+     * (each fetch bounded by {@code jwks.fetchTimeoutMillis}). The stage never fails: a provider that
+     * could not fetch reports it in {@code /readyz}.
      */
-    public synchronized CompletionStage<Void> applyWhenReady(ConfigSnapshot snapshot) {
+    public synchronized CompletionStage<Void> prepare(ConfigSnapshot snapshot) {
         IdentityProviders next = providers.reconfigure(snapshot.identityProviders(), snapshot.proxy());
         providers = next;
-        RuntimeConfig runtime = RuntimeConfig.of(snapshot, next);
-        return next.prefetchAll().thenRun(() -> config.set(runtime));
+        staged = new Staged(snapshot, next);
+        return next.prefetchAll();
+    }
+
+    /** Providers built (and warmed) for a snapshot that is about to be applied. */
+    private record Staged(ConfigSnapshot snapshot, IdentityProviders providers) { }
+
+    /** Serves the {@code /admin/*} API on the admin listener with {@code api}. */
+    public void adminApi(AdminApiHandler api) {
+        adminHandler.api(api);
     }
 
     public ProxyMetrics metrics() {

@@ -1,0 +1,32 @@
+package io.runagents.ingress.core.cli;
+
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code --config DIR} (local files, the default) or {@code --server URL} (a running proxy's admin API). */
+final class ResourceTarget {
+    @Mixin
+    private ConfigDirOption config;
+    @Option(names = "--server", paramLabel = "URL",
+            description = "admin API of a running proxy, such as http://127.0.0.1:9901 "
+                    + "(bearer token: $RUNAGENTS_ADMIN_TOKEN)")
+    private String server;
+    @Spec(Spec.Target.MIXEE)
+    private CommandSpec mixee;
+
+    ResourceBackend backend() {
+        if (server == null) {
+            return new LocalResources(config.dir());
+        }
+        if (mixee.commandLine().getParseResult().hasMatchedOption("--config")) {
+            throw new ParameterException(mixee.commandLine(), "--config and --server are mutually exclusive");
+        }
+        if (!server.startsWith("http://") && !server.startsWith("https://")) {
+            throw new ParameterException(mixee.commandLine(), "--server: " + server + " (expected: http(s)://host:port)");
+        }
+        return new RemoteResources(server, System.getenv("RUNAGENTS_ADMIN_TOKEN"));
+    }
+}
