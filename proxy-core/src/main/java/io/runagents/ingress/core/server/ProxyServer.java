@@ -253,7 +253,20 @@ public final class ProxyServer implements AutoCloseable {
 
     /** Serves the {@code /admin/*} API on the admin listener with {@code api}. */
     public void adminApi(AdminApiHandler api) {
+        api.providerStatus(this::providerStatus);
         adminHandler.api(api);
+    }
+
+    /** {@code keys loaded (N)} or the provider's last error, for {@code identity-providers list}. */
+    private String providerStatus(String name) {
+        ProviderState state = config.get().identity().providers().states().get(name);
+        if (state == null) {
+            return "unknown";
+        }
+        if (state.ready()) {
+            return "keys loaded (" + state.keys() + ")";
+        }
+        return "error: " + (state.lastError() == null ? "no usable keys" : state.lastError());
     }
 
     public ProxyMetrics metrics() {
