@@ -43,6 +43,9 @@ final class ResourceCommands {
             group.addSubcommand("list", new ListVerb(kind));
             group.addSubcommand("get", new Get(kind));
             group.addSubcommand("delete", new Delete(kind));
+            if (kind == ResourceKind.POLICIES) {
+                group.addSubcommand("test", new PolicyTestCommand());
+            }
             root.addSubcommand(kind.folder(), group,
                     kind == ResourceKind.IDENTITY_PROVIDERS ? new String[] {"idp"} : new String[0]);
         }

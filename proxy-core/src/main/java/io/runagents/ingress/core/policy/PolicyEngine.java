@@ -55,13 +55,45 @@ public final class PolicyEngine {
         return decide(byAgent.get(agent), subject, method, relativePath);
     }
 
+    /**
+     * Every rule the decision looked at, in order, each with why it did or did not match; the last one
+     * considered decides (or the implicit deny, when none matched).
+     */
+    public List<RuleCheck> explainTool(String tool, Subject subject, String method, String relativePath) {
+        return explain(byTool.get(tool), subject, method, relativePath);
+    }
+
+    public List<RuleCheck> explainAgent(String agent, Subject subject, String method, String relativePath) {
+        return explain(byAgent.get(agent), subject, method, relativePath);
+    }
+
+    /** One rule as the decision saw it; {@code mismatch} is null when the rule matched. */
+    public record RuleCheck(String policy, PolicyRule rule, String mismatch) { }
+
+    private static List<RuleCheck> explain(List<Policy> policies, Subject subject, String method, String path) {
+        List<RuleCheck> checks = new ArrayList<>();
+        if (policies == null) {
+            return checks;
+        }
+        for (Policy policy : policies) {
+            for (PolicyRule rule : policy.rules()) {
+                String mismatch = mismatch(rule, subject, method, path);
+                checks.add(new RuleCheck(policy.name(), rule, mismatch));
+                if (mismatch == null) {
+                    return checks;
+                }
+            }
+        }
+        return checks;
+    }
+
     private static PolicyDecision decide(List<Policy> policies, Subject subject, String method, String path) {
         if (policies == null) {
             return PolicyDecision.NO_POLICIES;
         }
         for (Policy policy : policies) {
             for (PolicyRule rule : policy.rules()) {
-                if (matches(rule, subject, method, path)) {
+                if (mismatch(rule, subject, method, path) == null) {
                     return new PolicyDecision(rule.effect() == PolicyRule.Effect.ALLOW, policy.name(), rule.index());
                 }
             }
@@ -69,23 +101,27 @@ public final class PolicyEngine {
         return new PolicyDecision(false, policies.get(policies.size() - 1).name(), -1);
     }
 
-    static boolean matches(PolicyRule rule, Subject subject, String method, String path) {
+    /** Why {@code rule} does not match the request, or null when it does. */
+    static String mismatch(PolicyRule rule, Subject subject, String method, String path) {
         if (!rule.users().isEmpty() && (subject.userId() == null
                 || rule.users().stream().noneMatch(u -> u.equalsIgnoreCase(subject.userId())))) {
-            return false;
+            return "user " + subject.userId() + " not in " + rule.users();
         }
         if (!rule.groups().isEmpty() && rule.groups().stream().noneMatch(subject.groups()::contains)) {
-            return false;
+            return "groups " + subject.groups() + " share none of " + rule.groups();
         }
         if (!rule.domains().isEmpty()) {
             String domain = subject.domain();
             if (domain == null || rule.domains().stream().noneMatch(d -> d.equalsIgnoreCase(domain))) {
-                return false;
+                return "domain " + domain + " not in " + rule.domains();
             }
         }
         if (!rule.methods().isEmpty() && !rule.methods().contains(method)) {
-            return false;
+            return "method " + method + " not in " + rule.methods();
         }
-        return rule.paths().isEmpty() || rule.paths().stream().anyMatch(p -> PathPrefix.matches(p, path));
+        if (!rule.paths().isEmpty() && rule.paths().stream().noneMatch(p -> PathPrefix.matches(p, path))) {
+            return "path " + path + " under none of " + rule.paths();
+        }
+        return null;
     }
 }

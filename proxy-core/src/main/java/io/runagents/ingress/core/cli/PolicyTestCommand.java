@@ -1,0 +1,97 @@
+package io.runagents.ingress.core.cli;
+
+import io.runagents.ingress.config.load.ConfigError;
+import io.runagents.ingress.config.load.ConfigLoadResult;
+import io.runagents.ingress.config.load.YamlConfigLoader;
+import io.runagents.ingress.config.model.ConfigSnapshot;
+import io.runagents.ingress.config.model.PolicyRule;
+import io.runagents.ingress.core.policy.PolicyDecision;
+import io.runagents.ingress.core.policy.PolicyEngine;
+import io.runagents.ingress.core.policy.Subject;
+import io.runagents.ingress.core.routing.PathNormalizer;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code runagents policies test}: explains what the policies of a conf directory decide for a user, a
+ * target, a method and a path, rule by rule, without sending anything. Exit 0 allowed, 1 denied or
+ * invalid configuration, 2 usage.
+ */
+@Command(name = "test", mixinStandardHelpOptions = true,
+        description = "Explain the policy decision for a user, target, method and path (nothing is sent).")
+final class PolicyTestCommand implements Callable<Integer> {
+    @Mixin
+    private ConfigDirOption config;
+    @Option(names = "--user", required = true, description = "the user id (X-End-User-ID)")
+    private String user;
+    @Option(names = "--email", description = "the user's email (default: the user id when it is one)")
+    private String email;
+    @Option(names = "--groups", split = ",", description = "the user's groups, comma-separated")
+    private List<String> groups = List.of();
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    private Target target;
+    @Option(names = "--method", defaultValue = "GET", description = "HTTP method (default: ${DEFAULT-VALUE})")
+    private String method;
+    @Option(names = "--path", defaultValue = "/", description = "path relative to the tool or agent (default: /)")
+    private String path;
+    @Spec
+    private CommandSpec spec;
+
+    static final class Target {
+        @Option(names = "--tool", required = true, description = "a tool name (egress policies)")
+        String tool;
+        @Option(names = "--agent", required = true, description = "an agent name (ingress policies)")
+        String agent;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ConfigLoadResult result = YamlConfigLoader.loadDirectory(config.dir(), 1, Clock.systemUTC());
+        if (result instanceof ConfigLoadResult.Invalid invalid) {
+            invalid.errors().stream().map(ConfigError::toString).forEach(err::println);
+            return 1;
+        }
+        ConfigSnapshot snapshot = ((ConfigLoadResult.Loaded) result).snapshot();
+        String name = target.tool != null ? target.tool : target.agent;
+        boolean known = target.tool != null ? snapshot.tool(name).isPresent() : snapshot.agent(name).isPresent();
+        if (!known) {
+            err.printf("%s \"%s\" not found%n", target.tool != null ? "tool" : "agent", name);
+            return 1;
+        }
+        String normalized = PathNormalizer.normalize(path);
+        String verb = method.toUpperCase(Locale.ROOT);
+        Subject subject = new Subject(user, email != null ? email : user.contains("@") ? user : null, groups);
+        PolicyEngine engine = PolicyEngine.of(snapshot.policies());
+        List<PolicyEngine.RuleCheck> checks = target.tool != null
+                ? engine.explainTool(name, subject, verb, normalized)
+                : engine.explainAgent(name, subject, verb, normalized);
+        PolicyDecision decision = target.tool != null
+                ? engine.decideTool(name, subject, verb, normalized)
+                : engine.decideAgent(name, subject, verb, normalized);
+        for (PolicyEngine.RuleCheck check : checks) {
+            PolicyRule rule = check.rule();
+            out.printf("  %s#%d %s: %s%n", check.policy(), rule.index(),
+                    rule.effect().name().toLowerCase(Locale.ROOT),
+                    check.mismatch() == null ? "matches" : "no match (" + check.mismatch() + ")");
+        }
+        if (decision.policy() == null) {
+            out.printf("allow: %s has no policies%n", name);
+        } else if (decision.rule() < 0) {
+            out.printf("deny: no rule matched (%s)%n", decision.ruleName());
+        } else {
+            out.printf("%s: %s%n", decision.allowed() ? "allow" : "deny", decision.ruleName());
+        }
+        return decision.allowed() ? 0 : 1;
+    }
+}
