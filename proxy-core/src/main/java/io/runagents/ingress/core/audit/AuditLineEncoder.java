@@ -2,7 +2,13 @@ package io.runagents.ingress.core.audit;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,7 +26,11 @@ final class AuditLineEncoder {
     private static final DateTimeFormatter TS =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-    private final JsonFactory factory = new JsonFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    private final JsonFactory factory = new JsonFactoryBuilder()
+            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8) // emoji as 4 UTF-8 bytes, not 2 escapes
+            .characterEscapes(new LineBreakEscapes())
+            .build();
     private final Buffer buffer = new Buffer();
 
     /** The encoded line; valid until the next call. */
@@ -49,6 +59,29 @@ final class AuditLineEncoder {
         }
         buffer.write('\n');
         return buffer;
+    }
+
+    /**
+     * JSON allows NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR raw, but some line readers (Python's
+     * {@code splitlines}, JavaScript) break lines there; escaping them keeps one record per line for all.
+     */
+    private static final class LineBreakEscapes extends CharacterEscapes {
+        private static final int[] ASCII = standardAsciiEscapesForJSON();
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ASCII;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return switch (ch) {
+                case 0x85 -> new SerializedString("\\u0085");
+                case 0x2028 -> new SerializedString("\\u2028");
+                case 0x2029 -> new SerializedString("\\u2029");
+                default -> null;
+            };
+        }
     }
 
     /** A byte buffer that exposes its array, so the line is copied once, into the file's buffer. */
