@@ -148,7 +148,7 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    /** Lines written to the file so far (gauge). */
+    /** Lines handed to the file so far; each batch reaches the OS when the queue runs empty (gauge). */
     public long written() {
         return written.get();
     }

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -15,9 +16,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * its callback runs (as a channel stops reading), which is what keeps parked records bounded.
  */
 final class Producers {
+    private static final long SLOW_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
     final AtomicInteger parked = new AtomicInteger();
     final AtomicInteger resumed = new AtomicInteger();
     final AtomicLong slowestOfferNanos = new AtomicLong();
+    /** Offers that took 5 ms or more by the wall clock. */
+    final AtomicInteger slowOffers = new AtomicInteger();
     final Set<String> callbackThreads = ConcurrentHashMap.newKeySet();
 
     private Producers() { }
@@ -52,7 +57,11 @@ final class Producers {
                 AuditRecord r = record(producer, seq);
                 long t0 = System.nanoTime();
                 boolean accepted = log.offer(r, callbacks, onAccepted);
-                slowestOfferNanos.accumulateAndGet(System.nanoTime() - t0, Math::max);
+                long nanos = System.nanoTime() - t0;
+                slowestOfferNanos.accumulateAndGet(nanos, Math::max);
+                if (nanos >= SLOW_NANOS) {
+                    slowOffers.incrementAndGet();
+                }
                 if (!accepted) {
                     parked.incrementAndGet();
                     resume.acquire(); // the connection stops reading until the log has room
