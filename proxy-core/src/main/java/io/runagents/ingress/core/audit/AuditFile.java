@@ -1,0 +1,148 @@
+package io.runagents.ingress.core.audit;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Set;
+
+/**
+ * The audit file and its rotation, owned by the writer thread (not thread-safe).
+ *
+ * <p>Lines go into an in-memory buffer and reach the channel on {@link #flush()} or when the buffer is
+ * full. Every method is safe to call again after an {@link IOException}: a line is either wholly in the
+ * buffer or not at all, and a partly drained buffer resumes where the channel stopped, so retrying
+ * never splits, loses or repeats a line.
+ *
+ * <p>Rotation closes the file, renames it to {@code <stem>-YYYY-MM-DD[.N]<ext>} (the UTC day the file
+ * was started, N counting further files of that day) and opens a fresh one. It happens before a line
+ * that would start a new UTC day by the clock, or push a non-empty file past {@code maxBytes}.
+ */
+final class AuditFile implements AutoCloseable {
+    private static final int BUFFER_BYTES = 64 * 1024;
+    private static final Set<StandardOpenOption> OPTIONS =
+            Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+
+    private static final Set<PosixFilePermission> OWNER_RW_GROUP_R = PosixFilePermissions.fromString("rw-r-----");
+
+    private final Path file;
+    private final long maxBytes;
+    private final Clock clock;
+    private ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+    private FileChannel channel;
+    private long size;
+    private LocalDate day;
+
+    AuditFile(Path file, long maxBytes, Clock clock) throws IOException {
+        this.file = file.toAbsolutePath();
+        this.maxBytes = maxBytes;
+        this.clock = clock;
+        Files.createDirectories(this.file.getParent());
+        open();
+        // A file left by an earlier run belongs to the day it was last written, so a restart on a
+        // later day rotates it under its own date rather than today's.
+        day = size == 0 ? today()
+                : LocalDate.ofInstant(Files.getLastModifiedTime(this.file).toInstant(), ZoneOffset.UTC);
+    }
+
+    /** Appends one complete line ({@code len} bytes of {@code line}), rotating first when due. */
+    void append(byte[] line, int len) throws IOException {
+        if (channel == null) {
+            open(); // an earlier rotation failed between closing and reopening
+        }
+        LocalDate today = today();
+        if (size == 0) {
+            day = today; // an empty file belongs to the day of its first line
+        } else if (today.isAfter(day) || size + len > maxBytes) {
+            rotate(today);
+        }
+        if (buffer.remaining() < len) {
+            drain();
+            if (buffer.capacity() < len) {
+                buffer = ByteBuffer.allocate(len); // a huge line: still written whole, never split
+            }
+        }
+        buffer.put(line, 0, len);
+        size += len;
+    }
+
+    /** Hands everything buffered to the operating system. */
+    void flush() throws IOException {
+        if (channel != null) {
+            drain();
+        }
+    }
+
+    /** Flushes and asks the device to persist the data ({@code fsync}). */
+    void force() throws IOException {
+        if (channel != null) {
+            drain();
+            channel.force(false);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (channel != null) {
+            force();
+            channel.close();
+            channel = null;
+        }
+    }
+
+    private void rotate(LocalDate today) throws IOException {
+        close();
+        Files.move(file, freeRotatedName());
+        open();
+        day = today;
+    }
+
+    private Path freeRotatedName() {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        String ext = dot > 0 ? name.substring(dot) : "";
+        for (int n = 0; ; n++) {
+            Path candidate = file.resolveSibling(stem + "-" + day + (n == 0 ? "" : "." + n) + ext);
+            if (!Files.exists(candidate)) {
+                return candidate;
+            }
+        }
+    }
+
+    private void open() throws IOException {
+        channel = FileChannel.open(file, OPTIONS, permissions());
+        size = channel.size();
+    }
+
+    private void drain() throws IOException {
+        buffer.flip();
+        try {
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        } finally {
+            buffer.compact(); // keeps what was not written, so a retry resumes exactly there
+        }
+    }
+
+    private LocalDate today() {
+        return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+    }
+
+    private FileAttribute<?>[] permissions() {
+        // Audit lines name users: readable by the owner and its group (log shippers), nobody else.
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_RW_GROUP_R)};
+        }
+        return new FileAttribute<?>[0];
+    }
+}

@@ -1,0 +1,65 @@
+package io.runagents.ingress.core.audit;
+
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One audit line (SPEC section 9): who asked, through which agent or tool, and what the proxy decided.
+ *
+ * <p>The record deliberately has no field for headers, tokens, the {@code X-End-User-Context}, API keys
+ * or query strings that may carry credentials: what cannot be represented cannot leak into the log.
+ * Callers pass the request path without its query string.
+ *
+ * @param ts         when the request started (written as ISO-8601 UTC with milliseconds)
+ * @param requestId  the request id shared by the ingress line and every egress line it caused
+ * @param direction  {@code ingress} (client -> agent) or {@code egress} (agent -> tool)
+ * @param user       the end user's id; {@code null} when the request was refused before it was known
+ * @param provider   the identity provider that vouched for the user; {@code null} when unknown
+ * @param agent      the agent called (ingress) or calling (egress); {@code null} when unknown
+ * @param tool       the tool called; {@code null} on the ingress
+ * @param method     the HTTP method
+ * @param path       the request path, without query string
+ * @param status     the HTTP status answered to the client
+ * @param decision   whether the proxy let the request through
+ * @param reason     why it was denied (for example {@code expired}, {@code policy}); {@code null} when allowed
+ * @param rule       the deciding policy rule (for example {@code github-engineering-only#0}); may be {@code null}
+ * @param durationMs time from the request's start to its last response byte
+ */
+public record AuditRecord(Instant ts, String requestId, Direction direction, String user, String provider,
+                          String agent, String tool, String method, String path, int status,
+                          Decision decision, String reason, String rule, long durationMs) {
+
+    /** Which listener saw the request. */
+    public enum Direction {
+        INGRESS, EGRESS;
+
+        /** The value written to the {@code direction} field. */
+        public String json() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** What the proxy decided. */
+    public enum Decision {
+        ALLOW, DENY;
+
+        /** The value written to the {@code decision} field. */
+        public String json() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Checks the fields every line must have, so a bad call fails at its call site, not on the writer. */
+    public AuditRecord {
+        Objects.requireNonNull(ts, "ts");
+        Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(direction, "direction");
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(decision, "decision");
+        if (durationMs < 0) {
+            throw new IllegalArgumentException("durationMs: " + durationMs + " (expected: >= 0)");
+        }
+    }
+}

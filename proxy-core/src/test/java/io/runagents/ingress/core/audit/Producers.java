@@ -1,0 +1,74 @@
+package io.runagents.ingress.core.audit;
+
+import static io.runagents.ingress.core.audit.AuditFixtures.record;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Threads offering records the way a connection does: when an offer parks, the producer stops until
+ * its callback runs (as a channel stops reading), which is what keeps parked records bounded.
+ */
+final class Producers {
+    private static final long SLOW_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+    final AtomicInteger parked = new AtomicInteger();
+    final AtomicInteger resumed = new AtomicInteger();
+    final AtomicLong slowestOfferNanos = new AtomicLong();
+    /** Offers that took 5 ms or more by the wall clock. */
+    final AtomicInteger slowOffers = new AtomicInteger();
+    final Set<String> callbackThreads = ConcurrentHashMap.newKeySet();
+
+    private Producers() { }
+
+    /** Runs {@code producers} threads offering {@code each} records, and waits for them to finish. */
+    static Producers run(AuditLog log, int producers, int each, Executor callbacks) throws InterruptedException {
+        Producers stats = new Producers();
+        CountDownLatch start = new CountDownLatch(1);
+        Thread[] threads = new Thread[producers];
+        for (int p = 0; p < producers; p++) {
+            int producer = p;
+            threads[p] = new Thread(() -> stats.produce(log, producer, each, callbacks, start), "producer-" + p);
+            threads[p].start();
+        }
+        start.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        return stats;
+    }
+
+    private void produce(AuditLog log, int producer, int each, Executor callbacks, CountDownLatch start) {
+        Semaphore resume = new Semaphore(0);
+        Runnable onAccepted = () -> {
+            callbackThreads.add(Thread.currentThread().getName());
+            resumed.incrementAndGet();
+            resume.release();
+        };
+        try {
+            start.await();
+            for (int seq = 0; seq < each; seq++) {
+                AuditRecord r = record(producer, seq);
+                long t0 = System.nanoTime();
+                boolean accepted = log.offer(r, callbacks, onAccepted);
+                long nanos = System.nanoTime() - t0;
+                slowestOfferNanos.accumulateAndGet(nanos, Math::max);
+                if (nanos >= SLOW_NANOS) {
+                    slowOffers.incrementAndGet();
+                }
+                if (!accepted) {
+                    parked.incrementAndGet();
+                    resume.acquire(); // the connection stops reading until the log has room
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
