@@ -2,6 +2,7 @@ package io.runagents.ingress.core.demo;
 
 import io.runagents.ingress.config.model.Access;
 import io.runagents.ingress.config.model.Agent;
+import io.runagents.ingress.config.model.AuditSettings;
 import io.runagents.ingress.config.model.ConfigSnapshot;
 import io.runagents.ingress.config.model.HostPort;
 import io.runagents.ingress.config.model.Listen;
@@ -76,7 +77,8 @@ public final class Demo implements AutoCloseable {
         Listen listen = new Listen(new HostPort("127.0.0.1", port), new HostPort("127.0.0.1", 0),
                 new HostPort("127.0.0.1", adminPort));
         ProxySettings settings = new ProxySettings(listen, dataDir.toString(), d.tls(), d.limits(), d.jwks(),
-                d.tokenCache(), d.audit(), d.identityContext(), d.tokenStore());
+                d.tokenCache(), new AuditSettings(dataDir.resolve("audit.jsonl").toString()), d.identityContext(),
+                d.tokenStore());
         return new ConfigSnapshot(1, Instant.now(), settings, List.of(idp.provider("127.0.0.1")),
                 List.of(authenticated, open), List.of(), List.of());
     }

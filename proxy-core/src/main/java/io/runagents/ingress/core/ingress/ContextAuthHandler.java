@@ -5,7 +5,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.runagents.ingress.core.http.ProxyHeaders;
 import io.runagents.ingress.core.identity.IdentityContextVerifier;
-import io.runagents.ingress.core.metrics.ProxyMetrics;
 import java.util.List;
 
 /**
@@ -16,8 +15,8 @@ import java.util.List;
 final class ContextAuthHandler extends RequestStage {
     private final IdentityContextVerifier verifier;
 
-    ContextAuthHandler(ProxyMetrics metrics, IdentityContextVerifier verifier) {
-        super(metrics);
+    ContextAuthHandler(ExchangeLog log, IdentityContextVerifier verifier) {
+        super(log);
         this.verifier = verifier;
     }
 

@@ -6,11 +6,14 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.runagents.ingress.config.model.Limits;
+import io.runagents.ingress.core.audit.AuditLog;
+import io.runagents.ingress.core.audit.AuditRecord;
 import io.runagents.ingress.core.identity.IdentityContextVerifier;
 import io.runagents.ingress.core.metrics.ProxyMetrics;
 import io.runagents.ingress.core.server.ConnectionTracker;
 import io.runagents.ingress.core.server.RuntimeConfig;
 import io.runagents.ingress.core.upstream.UpstreamConnector;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -38,10 +41,12 @@ public final class EgressInitializer extends ChannelInitializer<SocketChannel> {
     private final UnaryOperator<String> environment;
 
     public EgressInitializer(Supplier<RuntimeConfig> config, ConnectionTracker tracker, UpstreamConnector connector,
-                             ProxyMetrics metrics, IdentityContextVerifier verifier, UnaryOperator<String> environment) {
+                             ProxyMetrics metrics, AuditLog audit, IdentityContextVerifier verifier,
+                             UnaryOperator<String> environment) {
         this.config = config;
         this.tracker = tracker;
-        this.services = new RelayServices(connector, metrics, tracker, false, RelayServices.Side.EGRESS);
+        ExchangeLog log = new ExchangeLog(metrics, audit, AuditRecord.Direction.EGRESS, Clock.systemUTC());
+        this.services = new RelayServices(connector, log, tracker, false, RelayServices.Side.EGRESS);
         this.verifier = verifier;
         this.environment = environment;
     }
@@ -49,7 +54,7 @@ public final class EgressInitializer extends ChannelInitializer<SocketChannel> {
     @Override
     protected void initChannel(SocketChannel ch) {
         Limits limits = config.get().snapshot().proxy().limits();
-        ProxyMetrics metrics = services.metrics();
+        ExchangeLog log = services.log();
         ch.pipeline()
                 .addLast(CODEC, new HttpServerCodec(new HttpDecoderConfig()
                         .setMaxInitialLineLength(8192)
@@ -57,11 +62,11 @@ public final class EgressInitializer extends ChannelInitializer<SocketChannel> {
                         .setMaxChunkSize(64 * 1024)))
                 .addLast(IDLE, new IdleStateHandler(0, 0, limits.idleTimeoutSeconds(), TimeUnit.SECONDS))
                 .addLast(SEQUENCER, new RequestSequencer(tracker))
-                .addLast(GUARD, new RequestGuardHandler(config, metrics, false))
-                .addLast(ROUTING, new ToolRoutingHandler(metrics))
-                .addLast(CONTEXT, new ContextAuthHandler(metrics, verifier))
-                .addLast(POLICY, new PolicyHandler(metrics))
-                .addLast(TOOL_AUTH, new ToolAuthHandler(metrics, environment))
+                .addLast(GUARD, new RequestGuardHandler(config, log, false))
+                .addLast(ROUTING, new ToolRoutingHandler(log))
+                .addLast(CONTEXT, new ContextAuthHandler(log, verifier))
+                .addLast(POLICY, new PolicyHandler(log))
+                .addLast(TOOL_AUTH, new ToolAuthHandler(log, environment))
                 .addLast(RELAY, new RelayHandler(services));
     }
 }

@@ -39,9 +39,9 @@ final class IdentityHandler extends RequestStage {
     private final ProxyMetrics metrics;
     private final IdentityContextSigner signer;
 
-    IdentityHandler(ProxyMetrics metrics, IdentityContextSigner signer) {
-        super(metrics);
-        this.metrics = metrics;
+    IdentityHandler(ExchangeLog log, IdentityContextSigner signer) {
+        super(log);
+        this.metrics = log.metrics();
         this.signer = signer;
     }
 
@@ -78,6 +78,7 @@ final class IdentityHandler extends RequestStage {
             refuse(ctx, request, rejected, provider, token);
         } else if (result instanceof AuthResult.Unavailable unavailable) {
             metrics.authResult(provider, "unavailable");
+            request.refusal = "keys_unavailable";
             reject(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "temporarily_unavailable",
                     unavailable.description(),
                     r -> r.headers().setInt(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS));
@@ -121,6 +122,7 @@ final class IdentityHandler extends RequestStage {
     private void refuse(ChannelHandlerContext ctx, IngressRequest request, AuthResult.Rejected rejected,
                         String provider, String token) {
         RejectReason reason = rejected.reason();
+        request.refusal = reason.name().toLowerCase(java.util.Locale.ROOT);
         metrics.authResult(provider, reason.name().toLowerCase(java.util.Locale.ROOT));
         if (log.isDebugEnabled() && token != null && !token.isEmpty()) {
             log.debug("[{}] refused token {} for provider {}: {}", ctx.channel().id(),

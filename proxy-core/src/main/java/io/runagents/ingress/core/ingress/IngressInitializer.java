@@ -11,11 +11,14 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.runagents.ingress.config.model.Limits;
+import io.runagents.ingress.core.audit.AuditLog;
+import io.runagents.ingress.core.audit.AuditRecord;
 import io.runagents.ingress.core.identity.IdentityContextSigner;
 import io.runagents.ingress.core.metrics.ProxyMetrics;
 import io.runagents.ingress.core.server.ConnectionTracker;
 import io.runagents.ingress.core.server.RuntimeConfig;
 import io.runagents.ingress.core.upstream.UpstreamConnector;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -45,14 +48,17 @@ public final class IngressInitializer extends ChannelInitializer<SocketChannel> 
 
     /**
      * @param tls null for plain HTTP
+     * @param audit null when no audit lines are written
      */
     public IngressInitializer(Supplier<RuntimeConfig> config, ConnectionTracker tracker, SslContext tls,
-                              UpstreamConnector connector, ProxyMetrics metrics, IdentityContextSigner signer) {
+                              UpstreamConnector connector, ProxyMetrics metrics, AuditLog audit,
+                              IdentityContextSigner signer) {
         this.signer = signer;
         this.config = config;
         this.tracker = tracker;
         this.tls = tls;
-        this.services = new RelayServices(connector, metrics, tracker, tls != null, RelayServices.Side.INGRESS);
+        ExchangeLog log = new ExchangeLog(metrics, audit, AuditRecord.Direction.INGRESS, Clock.systemUTC());
+        this.services = new RelayServices(connector, log, tracker, tls != null, RelayServices.Side.INGRESS);
         this.limit = new ConnectionLimitHandler(tracker, () -> config.get().snapshot().proxy().limits().maxConnections());
     }
 
@@ -70,10 +76,10 @@ public final class IngressInitializer extends ChannelInitializer<SocketChannel> 
                         .setMaxChunkSize(64 * 1024)))
                 .addLast(IDLE, new IdleStateHandler(0, 0, limits.idleTimeoutSeconds(), TimeUnit.SECONDS))
                 .addLast(SEQUENCER, new RequestSequencer(tracker))
-                .addLast(GUARD, new RequestGuardHandler(config, services.metrics(), true))
-                .addLast(ROUTING, new RoutingHandler(services.metrics()))
-                .addLast(IDENTITY, new IdentityHandler(services.metrics(), signer))
-                .addLast(POLICY, new PolicyHandler(services.metrics()))
+                .addLast(GUARD, new RequestGuardHandler(config, services.log(), true))
+                .addLast(ROUTING, new RoutingHandler(services.log()))
+                .addLast(IDENTITY, new IdentityHandler(services.log(), signer))
+                .addLast(POLICY, new PolicyHandler(services.log()))
                 .addLast(RELAY, new RelayHandler(services));
     }
 

@@ -36,6 +36,10 @@ final class IngressRequest {
     Route route;
     /** The verified user on authenticated routes; null on open ones. */
     AuthResult.Authenticated user;
+    /** True once a stage refused the request (its audit decision is deny). */
+    boolean refused;
+    /** Why the request was refused, when more precise than the answer's error code (e.g. {@code expired}). */
+    String refusal;
     /** What the target's policies decided; null before the policy stage. */
     PolicyDecision decision;
 

@@ -2,7 +2,6 @@ package io.runagents.ingress.core.ingress;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.runagents.ingress.core.metrics.ProxyMetrics;
 import io.runagents.ingress.core.policy.PolicyDecision;
 import io.runagents.ingress.core.policy.PolicyEngine;
 import io.runagents.ingress.core.policy.Subject;
@@ -15,8 +14,8 @@ import io.runagents.ingress.core.routing.Route;
  */
 final class PolicyHandler extends RequestStage {
 
-    PolicyHandler(ProxyMetrics metrics) {
-        super(metrics);
+    PolicyHandler(ExchangeLog log) {
+        super(log);
     }
 
     @Override
@@ -33,6 +32,7 @@ final class PolicyHandler extends RequestStage {
                 : policies.decideAgent(route.name(), subject, method, path);
         request.decision = decision;
         if (!decision.allowed()) {
+            request.refusal = "policy";
             reject(ctx, request, HttpResponseStatus.FORBIDDEN, "forbidden", decision.description(), null);
             return;
         }

@@ -46,6 +46,9 @@ import org.slf4j.LoggerFactory;
 final class RelayHandler extends ChannelInboundHandlerAdapter implements UpstreamListener {
     private static final Logger log = LoggerFactory.getLogger(RelayHandler.class);
 
+    /** The status audit lines and metrics give a request whose client left before the answer (nginx's 499). */
+    static final int CLIENT_CLOSED_REQUEST = 499;
+
     private final RelayServices services;
     private ChannelHandlerContext ctx;
     private UpstreamPool pool;
@@ -264,7 +267,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
             ctx.write(interim);
             return;
         }
-        services.metrics().upstreamLatency(request.agentName(), System.nanoTime() - sentNanos);
+        services.log().metrics().upstreamLatency(request.agentName(), System.nanoTime() - sentNanos);
         upstreamKeepAlive = HttpUtil.isKeepAlive(response);
         status = response.status().code();
         if (services.tracker().draining()
@@ -295,7 +298,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
 
     /** Writes the response's last content and ends the exchange, returning the connection if it is clean. */
     private void finish(LastHttpContent last) {
-        services.metrics().requestFinished(request.agentName(), status);
+        IngressRequest done = request;
         Channel channel = upstream;
         boolean reusable = requestComplete && upstreamKeepAlive;
         boolean close = closeAfter;
@@ -305,10 +308,12 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
         } else {
             channel.close();
         }
-        ChannelFuture written = ctx.writeAndFlush(last);
-        if (close) {
-            written.addListener(ChannelFutureListener.CLOSE);
-        }
+        services.log().finished(ctx, done, done.head, done.requestId, status, null, () -> {
+            ChannelFuture written = ctx.writeAndFlush(last);
+            if (close) {
+                written.addListener(ChannelFutureListener.CLOSE);
+            }
+        });
     }
 
     @Override
@@ -358,20 +363,20 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
             channel.close();
         }
         if (started) {
-            services.metrics().requestFinished(failed.agentName(), status);
-            ctx.close();
+            services.log().finished(ctx, failed, failed.head, failed.requestId, status, error, ctx::close);
             return;
         }
-        services.metrics().requestFinished(failed.agentName(), failure.code());
-        ErrorResponses.send(ctx, failed.head.method(), failure, error, description, failed.requestId,
-                closeAfter || !drained, null);
+        boolean close = closeAfter || !drained;
+        services.log().finished(ctx, failed, failed.head, failed.requestId, failure.code(), error,
+                () -> ErrorResponses.send(ctx, failed.head.method(), failure, error, description, failed.requestId,
+                        close, null));
     }
 
     private void switchToTunnel(HttpResponse response) {
         FullHttpResponse switching = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(),
                 ctx.alloc().buffer(0), response.headers(), EmptyHttpHeaders.INSTANCE);
         switching.headers().set(ProxyHeaders.X_REQUEST_ID, request.requestId);
-        services.metrics().requestFinished(request.agentName(), 101);
+        services.log().finished(ctx, request, request.head, request.requestId, 101, null, () -> { });
         timer.cancel();
         tunnel = true;
         request = null;
@@ -405,7 +410,12 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
     public void channelInactive(ChannelHandlerContext ctx) {
         // The client left: cancel its upstream request rather than let the agent work for nobody.
         Channel channel = upstream;
+        IngressRequest abandoned = request;
         endExchange();
+        if (abandoned != null) {
+            services.log().finished(ctx, abandoned, abandoned.head, abandoned.requestId, CLIENT_CLOSED_REQUEST,
+                    "client_closed", () -> { });
+        }
         tunnel = false;
         if (channel != null) {
             channel.close();

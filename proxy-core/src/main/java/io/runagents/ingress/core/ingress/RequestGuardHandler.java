@@ -14,7 +14,6 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.runagents.ingress.core.http.HopByHop;
 import io.runagents.ingress.core.http.ProxyHeaders;
-import io.runagents.ingress.core.metrics.ProxyMetrics;
 import io.runagents.ingress.core.routing.PathNormalizer;
 import io.runagents.ingress.core.server.RuntimeConfig;
 import java.util.List;
@@ -34,8 +33,8 @@ final class RequestGuardHandler extends RequestStage {
      * @param stripIdentityHeaders true at the ingress; false at the egress, where the next stage verifies
      *                             the identity context before removing it
      */
-    RequestGuardHandler(Supplier<RuntimeConfig> config, ProxyMetrics metrics, boolean stripIdentityHeaders) {
-        super(metrics);
+    RequestGuardHandler(Supplier<RuntimeConfig> config, ExchangeLog log, boolean stripIdentityHeaders) {
+        super(log);
         this.config = config;
         this.stripIdentityHeaders = stripIdentityHeaders;
     }
@@ -168,7 +167,7 @@ final class RequestGuardHandler extends RequestStage {
     private void refuse(ChannelHandlerContext ctx, HttpRequest head, String requestId, HttpResponseStatus status,
                         String error, String description) {
         // A malformed message leaves the byte stream in an unknown state: never read another request from it.
-        reject(ctx, head, false, requestId, "-", status, error, description, null);
+        reject(ctx, null, head, false, requestId, status, error, description, null);
     }
 
     private static boolean startsWithIgnoreCase(String s, String prefix) {

@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.runagents.ingress.core.http.ErrorResponses;
-import io.runagents.ingress.core.metrics.ProxyMetrics;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
 
@@ -23,23 +22,16 @@ import java.util.function.Consumer;
  * of a refused request is released by this stage.
  */
 abstract class RequestStage extends ChannelInboundHandlerAdapter {
-    /** Convenience for stages after the guard, which know the whole {@link IngressRequest}. */
-    final void reject(ChannelHandlerContext ctx, IngressRequest request, HttpResponseStatus status, String error,
-                      String description, Consumer<FullHttpResponse> headers) {
-        reject(ctx, request.head, request.keepAlive && !request.closeAfter, request.requestId, request.agentName(),
-                status, error, description, headers);
-    }
-
     /** Bodies larger than this are not drained after a refusal: the connection is closed instead. */
     private static final long MAX_DRAIN_BYTES = 64 * 1024;
 
-    private final ProxyMetrics metrics;
+    private final ExchangeLog log;
     private boolean discarding;
     /** Non-null while this stage waits (for a key fetch): the body that arrived meanwhile, in order. */
     private ArrayDeque<Object> held;
 
-    RequestStage(ProxyMetrics metrics) {
-        this.metrics = metrics;
+    RequestStage(ExchangeLog log) {
+        this.log = log;
     }
 
     /** Handles the head of a request: {@link HttpRequest} for the first stage, {@link IngressRequest} after. */
@@ -113,19 +105,33 @@ abstract class RequestStage extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Answers the current request with a JSON error and drops its body.
+     * Answers the current request with a JSON error, drops its body, and records the refusal (metrics and
+     * audit line; the answer waits for the audit line to be accepted).
      *
+     * @param request the request as far as the pipeline got; null for a head refused before it was parsed
      * @param head the request's head, to decide HEAD and whether the body is small enough to drain
      * @param keepAlive whether the client asked to keep the connection (read before hop-by-hop removal)
      * @param headers adds response headers (challenge, Retry-After); may be null
      */
-    final void reject(ChannelHandlerContext ctx, HttpRequest head, boolean keepAlive, String requestId,
-                      String agentName, HttpResponseStatus status, String error, String description,
+    final void reject(ChannelHandlerContext ctx, IngressRequest request, HttpRequest head, boolean keepAlive,
+                      String requestId, HttpResponseStatus status, String error, String description,
                       Consumer<FullHttpResponse> headers) {
-        metrics.requestFinished(agentName, status.code());
         discarding = !(head instanceof LastHttpContent);
-        ErrorResponses.send(ctx, head.method(), status, error, description, requestId, !keepAlive || !smallBody(head),
-                headers);
+        String refusal = error;
+        if (request != null) {
+            request.refused = true;
+            refusal = request.refusal != null ? request.refusal : error;
+        }
+        boolean close = !keepAlive || !smallBody(head);
+        log.finished(ctx, request, head, requestId, status.code(), refusal,
+                () -> ErrorResponses.send(ctx, head.method(), status, error, description, requestId, close, headers));
+    }
+
+    /** Convenience for stages after the guard, which know the whole {@link IngressRequest}. */
+    final void reject(ChannelHandlerContext ctx, IngressRequest request, HttpResponseStatus status, String error,
+                      String description, Consumer<FullHttpResponse> headers) {
+        reject(ctx, request, request.head, request.keepAlive && !request.closeAfter, request.requestId, status,
+                error, description, headers);
     }
 
     private static boolean smallBody(HttpRequest head) {

@@ -3,7 +3,6 @@ package io.runagents.ingress.core.ingress;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.runagents.ingress.core.metrics.ProxyMetrics;
 import io.runagents.ingress.core.routing.Route;
 
 /**
@@ -12,8 +11,8 @@ import io.runagents.ingress.core.routing.Route;
  */
 final class RoutingHandler extends RequestStage {
 
-    RoutingHandler(ProxyMetrics metrics) {
-        super(metrics);
+    RoutingHandler(ExchangeLog log) {
+        super(log);
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.runagents.ingress.core.ingress;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.runagents.ingress.config.model.ToolAuth;
-import io.runagents.ingress.core.metrics.ProxyMetrics;
 import java.util.function.UnaryOperator;
 
 /**
@@ -16,8 +15,8 @@ final class ToolAuthHandler extends RequestStage {
     private final UnaryOperator<String> environment;
 
     /** @param environment reads environment variables ({@code System::getenv} outside tests) */
-    ToolAuthHandler(ProxyMetrics metrics, UnaryOperator<String> environment) {
-        super(metrics);
+    ToolAuthHandler(ExchangeLog log, UnaryOperator<String> environment) {
+        super(log);
         this.environment = environment;
     }
 

@@ -2,15 +2,14 @@ package io.runagents.ingress.core.ingress;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.runagents.ingress.core.metrics.ProxyMetrics;
 import io.runagents.ingress.core.routing.Route;
 
 /** Egress routing: {@code /tools/<tool>/<path>} picks the tool; anything else, or an unknown tool, is 404. */
 final class ToolRoutingHandler extends RequestStage {
     private static final String PREFIX = "/tools/";
 
-    ToolRoutingHandler(ProxyMetrics metrics) {
-        super(metrics);
+    ToolRoutingHandler(ExchangeLog log) {
+        super(log);
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.runagents.ingress.config.model.HostPort;
 import io.runagents.ingress.config.model.Limits;
 import io.runagents.ingress.config.model.ProxySettings;
 import io.runagents.ingress.core.admin.AdminApiHandler;
+import io.runagents.ingress.core.audit.AuditLog;
 import io.runagents.ingress.core.admin.AdminHandler;
 import io.runagents.ingress.core.admin.AdminInitializer;
 import io.runagents.ingress.core.identity.IdentityContextVerifier;
@@ -54,6 +55,7 @@ public final class ProxyServer implements AutoCloseable {
     private final AtomicReference<RuntimeConfig> config;
     private final ExecutorService identityExecutor;
     private final IdentityContextSigner signer;
+    private final AuditLog audit;
     private IdentityProviders providers;
     private Staged staged;
     private final Transports transport;
@@ -78,6 +80,7 @@ public final class ProxyServer implements AutoCloseable {
                 identityExecutor);
         this.config = new AtomicReference<>(RuntimeConfig.of(snapshot, providers));
         this.signer = new IdentityContextSigner(contextKey, Clock.systemUTC());
+        this.audit = openAudit(snapshot.proxy());
         this.transport = Transports.best();
         this.acceptors = transport.newGroup(1, "runagents-accept");
         this.workers = transport.newGroup(workerThreads, "runagents-io");
@@ -129,6 +132,15 @@ public final class ProxyServer implements AutoCloseable {
         return server;
     }
 
+    private static AuditLog openAudit(ProxySettings settings) {
+        try {
+            return AuditLog.open(Path.of(settings.audit().file()), AuditLog.DEFAULT_CAPACITY, Clock.systemUTC());
+        } catch (IOException e) {
+            throw new IllegalStateException("audit.file: cannot open " + settings.audit().file() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** Prefetches every provider's keys, waiting at most {@code millis}: readiness reports what is missing. */
     private void awaitKeys(long millis) throws InterruptedException {
         try {
@@ -141,11 +153,11 @@ public final class ProxyServer implements AutoCloseable {
     private void bind(ProxySettings settings) throws InterruptedException {
         SslContext tls = ingressTls(settings);
         ingress = serverBootstrap()
-                .childHandler(new IngressInitializer(config::get, ingressTracker, tls, connector, metrics, signer))
+                .childHandler(new IngressInitializer(config::get, ingressTracker, tls, connector, metrics, audit, signer))
                 .bind(address(settings.listen().ingress())).sync().channel();
         IdentityContextVerifier verifier = new IdentityContextVerifier(signer.key(), Clock.systemUTC());
         egress = serverBootstrap()
-                .childHandler(new EgressInitializer(config::get, egressTracker, connector, metrics, verifier,
+                .childHandler(new EgressInitializer(config::get, egressTracker, connector, metrics, audit, verifier,
                         environment))
                 .bind(address(settings.listen().egress())).sync().channel();
         admin = serverBootstrap()
@@ -315,6 +327,7 @@ public final class ProxyServer implements AutoCloseable {
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         connector.close();
+        audit.close(); // every line of every answered request is on disk before the process exits
         providers.close();
         identityExecutor.shutdownNow();
         metrics.close();

@@ -16,7 +16,9 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.runagents.ingress.config.model.IdentityProvider;
 import io.runagents.ingress.config.model.Limits;
+import io.runagents.ingress.core.audit.AuditRecord;
 import io.runagents.ingress.core.metrics.ProxyMetrics;
+import java.time.Clock;
 import io.runagents.ingress.core.server.RuntimeConfig;
 import io.runagents.ingress.core.testing.TestConfigs;
 import java.net.URI;
@@ -48,7 +50,8 @@ class HeaderHygieneTest {
                 URI.create("https://idp.example/jwks"), List.of(), IdentityProvider.DEFAULT_ALGORITHMS, 60, null,
                 "sub", List.of(), "groups", false, claims);
         RuntimeConfig config = TestConfigs.runtime(TestConfigs.snapshot(Limits.DEFAULTS, List.of(), List.of(provider)));
-        channel = new EmbeddedChannel(new RequestGuardHandler(() -> config, new ProxyMetrics(), true));
+        channel = new EmbeddedChannel(new RequestGuardHandler(() -> config,
+                new ExchangeLog(new ProxyMetrics(), null, AuditRecord.Direction.INGRESS, Clock.systemUTC()), true));
     }
 
     @AfterEach

@@ -62,7 +62,8 @@ public final class LiveProxy implements AutoCloseable {
     public static LiveProxy start(Path tmp, String adminToken) throws Exception {
         Path conf = Files.createDirectories(tmp.resolve("conf"));
         StubAgent agent = StubAgent.start();
-        Files.writeString(conf.resolve("proxy.yaml"), PROXY_YAML + "dataDir: " + tmp.resolve("data") + "\n");
+        Files.writeString(conf.resolve("proxy.yaml"), PROXY_YAML + "dataDir: " + tmp.resolve("data")
+                + "\naudit: { file: " + tmp.resolve("audit.jsonl") + " }\n");
         Files.createDirectories(conf.resolve("agents"));
         Files.writeString(conf.resolve("agents/main.yaml"), AGENT.formatted("main", "main", agent.uri()));
         return new LiveProxy(conf, agent, adminToken);

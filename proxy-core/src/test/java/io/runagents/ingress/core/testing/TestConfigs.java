@@ -29,7 +29,7 @@ public final class TestConfigs {
 
     public static ProxySettings settings(Limits limits) {
         ProxySettings d = ProxySettings.DEFAULTS;
-        return new ProxySettings(LOOPBACK, DATA_DIR, d.tls(), limits, d.jwks(), d.tokenCache(), d.audit(),
+        return new ProxySettings(LOOPBACK, DATA_DIR, d.tls(), limits, d.jwks(), d.tokenCache(), newAuditFile(),
                 d.identityContext(), d.tokenStore());
     }
 
@@ -39,6 +39,15 @@ public final class TestConfigs {
 
     public static ConfigSnapshot snapshot(Limits limits, List<Agent> agents, List<IdentityProvider> providers) {
         return new ConfigSnapshot(1, Instant.now(), settings(limits), providers, agents, List.of(), List.of());
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger AUDIT_FILES =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    /** A fresh audit file per proxy, in the test data directory. */
+    public static io.runagents.ingress.config.model.AuditSettings newAuditFile() {
+        return new io.runagents.ingress.config.model.AuditSettings(
+                java.nio.file.Path.of(DATA_DIR, "audit-" + AUDIT_FILES.incrementAndGet() + ".jsonl").toString());
     }
 
     private static String tempDataDir() {
