@@ -61,8 +61,10 @@ class AttackCorpusTest {
         attackerServer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(() -> {
             while (!attackerServer.isClosed()) {
-                try (Socket s = attackerServer.accept()) {
+                try {
+                    Socket s = attackerServer.accept();
                     attackerConnections.incrementAndGet();
+                    s.close();
                 } catch (Exception e) {
                     return;
                 }
