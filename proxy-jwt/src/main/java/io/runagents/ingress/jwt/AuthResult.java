@@ -70,7 +70,9 @@ public sealed interface AuthResult
 
     /**
      * The decision waits for a key fetch. The caller pauses the request and resumes when {@code completion}
-     * completes; it completes on the fetch executor, never synchronously on the caller's thread.
+     * completes; it completes on the fetch executor, never synchronously inside {@code authenticate}. As with any
+     * {@code CompletableFuture}, a non-async callback may run on a thread that attaches after completion or waits
+     * on the stage, so resume by hopping to your own thread (proxy-core: {@code channel.eventLoop().execute}).
      */
     record Pending(CompletionStage<AuthResult> completion) implements AuthResult {
         public Pending {

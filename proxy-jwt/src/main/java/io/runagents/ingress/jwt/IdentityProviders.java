@@ -8,9 +8,7 @@ import io.runagents.ingress.config.model.ProxySettings;
 import io.runagents.ingress.config.model.TokenCacheSettings;
 import io.runagents.ingress.jwt.cache.VerifiedTokenCache;
 import io.runagents.ingress.jwt.jwks.JwksFetcher;
-import io.runagents.ingress.jwt.jwks.JwksRefresher;
 import io.runagents.ingress.jwt.jwks.JwksStore;
-import io.runagents.ingress.jwt.verify.ClaimsPolicy;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,10 +33,10 @@ import java.util.concurrent.Executor;
  */
 public final class IdentityProviders implements AutoCloseable {
 
-    private final Engine engine;
+    private final ProviderEngine engine;
     private final Map<String, JwtAuthenticator> byName;
 
-    private IdentityProviders(Engine engine, Map<String, JwtAuthenticator> byName) {
+    private IdentityProviders(ProviderEngine engine, Map<String, JwtAuthenticator> byName) {
         this.engine = engine;
         this.byName = Map.copyOf(byName);
     }
@@ -251,7 +249,7 @@ public final class IdentityProviders implements AutoCloseable {
         /** Builds the authenticators; reads persisted JWKS files, so call it off the event loop. */
         public IdentityProviders build(List<IdentityProvider> providers) {
             Objects.requireNonNull(executor, "executor");
-            Engine engine = new Engine(jwks, tokenCache, maxTokenBytes, dataDir == null ? null : new JwksStore(dataDir),
+            ProviderEngine engine = new ProviderEngine(jwks, tokenCache, maxTokenBytes, dataDir == null ? null : new JwksStore(dataDir),
                     clock, executor, maxCacheEntryLifetime, maxJwksBytes);
             Map<String, JwtAuthenticator> byName = new LinkedHashMap<>();
             for (IdentityProvider p : providers) {
@@ -263,76 +261,6 @@ public final class IdentityProviders implements AutoCloseable {
             engine.live = built;
             engine.startTimer(refreshTick);
             return built;
-        }
-    }
-
-    /** The parts every generation of the configuration shares. */
-    static final class Engine {
-        final VerifiedTokenCache cache;
-        final JwksStore store;
-        final Clock clock;
-        final Executor executor;
-        final int maxJwksBytes;
-        private final java.util.concurrent.atomic.AtomicLong generations = new java.util.concurrent.atomic.AtomicLong();
-        private volatile JwksSettings jwks;
-        private volatile JwksFetcher fetcher;
-        private volatile int maxTokenBytes;
-        private java.util.concurrent.ScheduledExecutorService timer;
-        volatile IdentityProviders live;
-
-        Engine(JwksSettings jwks, TokenCacheSettings tokenCache, int maxTokenBytes, JwksStore store, Clock clock,
-               Executor executor, Duration maxCacheEntryLifetime, int maxJwksBytes) {
-            this.jwks = jwks;
-            this.maxTokenBytes = maxTokenBytes;
-            this.store = store;
-            this.clock = clock;
-            this.executor = executor;
-            this.maxJwksBytes = maxJwksBytes;
-            this.cache = new VerifiedTokenCache(tokenCache.maxEntries(), maxCacheEntryLifetime, clock);
-            this.fetcher = new JwksFetcher(Duration.ofMillis(jwks.fetchTimeoutMillis()), maxJwksBytes, executor);
-        }
-
-        JwtAuthenticator newAuthenticator(IdentityProvider p) {
-            long generation = generations.incrementAndGet();
-            JwksRefresher refresher = new JwksRefresher(p.name(), p.jwksUri(), jwks, () -> fetcher, store, clock,
-                    executor, removed -> cache.invalidateKeys(generation, removed));
-            return new JwtAuthenticator(p, generation, refresher, new ClaimsPolicy(p, clock), cache,
-                    () -> maxTokenBytes, executor);
-        }
-
-        void update(JwksSettings jwks, TokenCacheSettings tokenCache, int maxTokenBytes) {
-            if (jwks.fetchTimeoutMillis() != this.jwks.fetchTimeoutMillis()) {
-                fetcher = new JwksFetcher(Duration.ofMillis(jwks.fetchTimeoutMillis()), maxJwksBytes, executor);
-            }
-            this.jwks = jwks;
-            this.maxTokenBytes = maxTokenBytes;
-            cache.setMaximumSize(tokenCache.maxEntries());
-        }
-
-        synchronized void startTimer(Duration tick) {
-            if (tick == null) {
-                return;
-            }
-            timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "jwks-refresh");
-                t.setDaemon(true);
-                return t;
-            });
-            // The tick only compares times and starts async fetches, so one thread serves every provider.
-            timer.scheduleWithFixedDelay(() -> {
-                try {
-                    live.refreshDue();
-                } catch (RuntimeException e) {
-                    org.slf4j.LoggerFactory.getLogger(IdentityProviders.class).warn("JWKS refresh tick failed", e);
-                }
-            }, tick.toMillis(), tick.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        }
-
-        synchronized void close() {
-            if (timer != null) {
-                timer.shutdownNow();
-                timer = null;
-            }
         }
     }
 }

@@ -5,6 +5,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import io.runagents.ingress.config.model.IdentityProvider;
 import io.runagents.ingress.config.model.JwksSettings;
 import io.runagents.ingress.jwt.testing.AuthHarness;
+import io.runagents.ingress.jwt.testing.HostileTokens;
 import io.runagents.ingress.jwt.testing.Json;
 import io.runagents.ingress.jwt.testing.TestKeys;
 import io.runagents.ingress.jwt.testing.TestTokens;
@@ -14,14 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -62,8 +61,10 @@ class AttackCorpusTest {
         attackerServer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(() -> {
             while (!attackerServer.isClosed()) {
-                try (Socket s = attackerServer.accept()) {
+                try {
+                    Socket s = attackerServer.accept();
                     attackerConnections.incrementAndGet();
+                    s.close();
                 } catch (Exception e) {
                     return;
                 }
@@ -121,12 +122,12 @@ class AttackCorpusTest {
         c.add(no("two segments", MALFORMED, () -> rsa().sign().substring(0, rsa().sign().lastIndexOf('.'))));
         c.add(no("four segments", MALFORMED, () -> rsa().sign() + ".AAAA"));
         c.add(no("empty signature", MALFORMED, () -> rsa().sign().replaceAll("\\.[^.]*$", ".")));
-        c.add(no("padded base64", MALFORMED, () -> padded(rsa().sign())));
+        c.add(no("padded base64", MALFORMED, () -> HostileTokens.padded(rsa().sign())));
         c.add(no("leading space", MALFORMED, () -> " " + rsa().sign()));
         c.add(no("trailing newline", MALFORMED, () -> rsa().sign() + "\n"));
         c.add(no("space inside", MALFORMED, () -> rsa().sign().replaceFirst("\\.", " .")));
-        c.add(no("standard alphabet", MALFORMED, () -> standardAlphabet(rsa().sign())));
-        c.add(no("non-canonical trailing bits", MALFORMED, () -> nonCanonical(rsa().sign())));
+        c.add(no("standard alphabet", MALFORMED, () -> HostileTokens.standardAlphabet(rsa().sign())));
+        c.add(no("non-canonical trailing bits", MALFORMED, () -> nonCanonical()));
         c.add(no("non-ASCII character", MALFORMED, () -> rsa().sign().replaceFirst("\\.", "\u00e9.")));
         c.add(no("header is an array", MALFORMED, () -> rsa().rawHeader("[\"RS256\"]").sign()));
         c.add(no("alg not a string", MALFORMED, () -> rsa().header("alg", List.of("RS256")).sign()));
@@ -151,9 +152,9 @@ class AttackCorpusTest {
         // HS256 keyed with the RSA public key, in every textual form a library might use.
         RSAKey pub = TestKeys.rsa().toPublicJWK();
         c.add(no("HS256 with public key PEM", ALG_NOT_ALLOWED,
-                () -> TestTokens.hmac(pem(pub).getBytes(StandardCharsets.US_ASCII), header("HS256", "rsa-1"), claims())));
+                () -> TestTokens.hmac(HostileTokens.pem(pub).getBytes(StandardCharsets.US_ASCII), header("HS256", "rsa-1"), claims())));
         c.add(no("HS256 with public key DER", ALG_NOT_ALLOWED,
-                () -> TestTokens.hmac(der(pub), header("HS256", "rsa-1"), claims())));
+                () -> TestTokens.hmac(HostileTokens.der(pub), header("HS256", "rsa-1"), claims())));
         c.add(no("HS256 with public key JWK", ALG_NOT_ALLOWED,
                 () -> TestTokens.hmac(pub.toJSONString().getBytes(StandardCharsets.UTF_8), header("HS256", "rsa-1"),
                         claims())));
@@ -194,13 +195,13 @@ class AttackCorpusTest {
                 .claim("sub", "a").header("kid", "ec-256").sign()));
 
         // Signatures.
-        c.add(no("modified payload", BAD_SIGNATURE, () -> swapPayload(rsa().sign(), rsa().claim("sub", "root").sign())));
-        c.add(no("truncated signature", BAD_SIGNATURE, () -> truncateSignature(rsa().sign())));
+        c.add(no("modified payload", BAD_SIGNATURE, () -> HostileTokens.swapPayload(rsa().sign(), rsa().claim("sub", "root").sign())));
+        c.add(no("truncated signature", BAD_SIGNATURE, () -> HostileTokens.truncateSignature(rsa().sign())));
         c.add(no("ES256 all-zero signature", BAD_SIGNATURE,
                 () -> TestTokens.assemble(header("ES256", "ec-256"), claims(), TestTokens.b64(new byte[64]))));
         c.add(no("ES256 r = s = n", BAD_SIGNATURE,
-                () -> TestTokens.assemble(header("ES256", "ec-256"), claims(), TestTokens.b64(rEqualsSEqualsN()))));
-        c.add(no("ES256 DER signature", BAD_SIGNATURE, () -> derSignature()));
+                () -> TestTokens.assemble(header("ES256", "ec-256"), claims(), TestTokens.b64(HostileTokens.rEqualsSEqualsN()))));
+        c.add(no("ES256 DER signature", BAD_SIGNATURE, () -> HostileTokens.derSignature(TestTokens.signedBy(TestKeys.ec256()).at(now).claim("sub", "a").sign())));
 
         // Headers the proxy does not understand.
         c.add(no("unknown crit", UNKNOWN_CRIT,
@@ -213,7 +214,7 @@ class AttackCorpusTest {
         // Encrypted and nested tokens.
         c.add(no("JWE", UNSUPPORTED_JWE, () -> TestTokens.b64("{\"alg\":\"dir\",\"enc\":\"A256GCM\"}")
                 + "..AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA"));
-        c.add(no("PBES2 JWE with huge p2c", UNSUPPORTED_JWE, AttackCorpusTest::pbes2));
+        c.add(no("PBES2 JWE with huge p2c", UNSUPPORTED_JWE, HostileTokens::pbes2));
         c.add(no("enc in a three-part token", UNSUPPORTED_JWE, () -> rsa().header("enc", "A256GCM").sign()));
         c.add(no("nested JWT", NESTED, () -> rsa().header("cty", "JWT").rawClaims(rsa().sign()).sign()));
         c.add(no("nested JWT, JSON payload", NESTED, () -> rsa().header("cty", "jwt").sign()));
@@ -317,7 +318,7 @@ class AttackCorpusTest {
 
     @Test
     void pbes2IsRefusedWithoutWork() {
-        String token = pbes2();
+        String token = HostileTokens.pbes2();
         harness.authenticate(token); // warm up
         long start = System.nanoTime();
         AuthResult result = harness.authenticate(token);
@@ -346,89 +347,8 @@ class AttackCorpusTest {
         assertThat(((AuthResult.Authenticated) result).groups()).containsExactly("admins");
     }
 
-    // ---- builders for the odd forms ----
-
-    static String padded(String token) {
-        String[] p = token.split("\\.");
-        return p[0] + "=." + p[1] + "." + p[2];
-    }
-
-    static String standardAlphabet(String token) {
-        String s = token.replace('-', '+').replace('_', '/');
-        assertThat(s).isNotEqualTo(token);
-        return s;
-    }
-
-    static String nonCanonical(String token) {
-        // Find a segment whose length is not a multiple of 4 and set an unused low bit of its last character.
-        String[] p = token.split("\\.");
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-        for (int i = 0; i < 3; i++) {
-            if (p[i].length() % 4 != 0) {
-                char last = p[i].charAt(p[i].length() - 1);
-                p[i] = p[i].substring(0, p[i].length() - 1) + alphabet.charAt(alphabet.indexOf(last) | 1);
-                return String.join(".", p);
-            }
-        }
-        // All segments aligned: lengthen the claims so the payload is not.
-        return nonCanonical(rsa().claim("pad", "x").sign());
-    }
-
-    static String truncateSignature(String token) {
-        String[] p = token.split("\\.");
-        byte[] sig = Base64.getUrlDecoder().decode(p[2]);
-        return p[0] + "." + p[1] + "." + TestTokens.b64(java.util.Arrays.copyOf(sig, sig.length - 1));
-    }
-
-    static String swapPayload(String token, String other) {
-        String[] a = token.split("\\.");
-        String[] b = other.split("\\.");
-        return a[0] + "." + b[1] + "." + a[2];
-    }
-
-    static byte[] rEqualsSEqualsN() {
-        byte[] n = new BigInteger("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16).toByteArray();
-        byte[] n32 = new byte[32];
-        System.arraycopy(n, n.length - 32, n32, 0, 32);
-        byte[] sig = new byte[64];
-        System.arraycopy(n32, 0, sig, 0, 32);
-        System.arraycopy(n32, 0, sig, 32, 32);
-        return sig;
-    }
-
-    static String derSignature() {
-        // A valid ES256 signature re-encoded as DER: JWS requires the fixed 64-byte R||S form.
-        String token = TestTokens.signedBy(TestKeys.ec256()).at(now).claim("sub", "a").sign();
-        String[] p = token.split("\\.");
-        byte[] raw = Base64.getUrlDecoder().decode(p[2]);
-        try {
-            byte[] der = com.nimbusds.jose.crypto.impl.ECDSA.transcodeSignatureToDER(raw);
-            return p[0] + "." + p[1] + "." + TestTokens.b64(der);
-        } catch (com.nimbusds.jose.JOSEException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static String pbes2() {
-        return TestTokens.b64("{\"alg\":\"PBES2-HS512+A256KW\",\"enc\":\"A256GCM\",\"p2c\":2147483647,"
-                + "\"p2s\":\"c2FsdHNhbHRzYWx0\"}") + ".AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
-                + ".AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA";
-    }
-
-    static String pem(RSAKey pub) {
-        try {
-            return "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                    .encodeToString(pub.toPublicKey().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
-        } catch (com.nimbusds.jose.JOSEException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static byte[] der(RSAKey pub) {
-        try {
-            return pub.toPublicKey().getEncoded();
-        } catch (com.nimbusds.jose.JOSEException e) {
-            throw new IllegalStateException(e);
-        }
+    static String nonCanonical() {
+        String token = HostileTokens.nonCanonical(rsa().sign());
+        return token != null ? token : HostileTokens.nonCanonical(rsa().claim("pad", "x").sign());
     }
 }

@@ -62,6 +62,10 @@ public final class JwksFetcher {
      * oversized body, a timeout or an I/O error.
      */
     public CompletableFuture<Response> fetch(URI uri) {
+        if (!allowedScheme(uri)) {
+            // Config validation refuses these too; keys fetched in clear text could be swapped on the way.
+            return CompletableFuture.failedFuture(new JwksException("jwksUri must be https (http only for loopback)"));
+        }
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .timeout(timeout)
                 .header("Accept", "application/jwk-set+json, application/json")
@@ -92,6 +96,17 @@ public final class JwksFetcher {
             throw new CompletionException(cause instanceof TimeoutException
                     ? new JwksException("fetch timed out after " + timeout.toMillis() + " ms") : cause);
         });
+    }
+
+    /** SPEC section 3: https, or http to a loopback host. */
+    static boolean allowedScheme(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (scheme.equals("https")) {
+            return true;
+        }
+        String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+        return scheme.equals("http") && (host.equals("127.0.0.1") || host.equals("localhost")
+                || host.equals("[::1]") || host.equals("::1"));
     }
 
     private static String describe(Throwable t) {

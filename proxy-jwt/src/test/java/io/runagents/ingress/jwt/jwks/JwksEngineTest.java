@@ -137,10 +137,16 @@ class JwksEngineTest {
         assertThat(first).isInstanceOf(AuthResult.Pending.class);
         assertThat(second).isInstanceOf(AuthResult.Pending.class);
         assertThat(callerMillis).as("time the caller spent in authenticate").isLessThan(100);
+        // Observe the completing thread without waiting on the future from this thread: a waiter may itself run
+        // dependents (CompletableFuture semantics), which would blur what is measured.
+        java.util.concurrent.atomic.AtomicReference<String> completedOn = new java.util.concurrent.atomic.AtomicReference<>();
         long waitStart = System.nanoTime();
+        ((AuthResult.Pending) first).completion().whenComplete((r, e) -> completedOn.set(Thread.currentThread().getName()));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> completedOn.get() != null);
+        assertThat((System.nanoTime() - waitStart) / 1_000_000).as("fetch timeout bounds the wait").isLessThan(3000);
+        assertThat(completedOn.get()).as("pending results complete on the fetch executor").startsWith("jwks-fetch");
         assertThat(AuthHarness.resolve(first)).isInstanceOf(AuthResult.Unavailable.class);
         assertThat(AuthHarness.resolve(second)).isInstanceOf(AuthResult.Unavailable.class);
-        assertThat((System.nanoTime() - waitStart) / 1_000_000).as("fetch timeout bounds the wait").isLessThan(3000);
         assertThat(h.authenticator().state().lastError()).contains("timed out");
         assertThat(h.server.requests()).isEqualTo(1); // the second caller joined the first fetch
         h.server.release();

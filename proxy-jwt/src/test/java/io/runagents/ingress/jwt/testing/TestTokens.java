@@ -7,6 +7,7 @@ import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.opts.AllowWeakRSAKey;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -86,7 +87,7 @@ public final class TestTokens {
     public static String signEncoded(JWK key, JWSAlgorithm alg, String signingInput) {
         try {
             JWSSigner signer = key instanceof ECKey ec ? new ECDSASigner(ec)
-                    : new RSASSASigner(((RSAKey) key).toPrivateKey(), true);
+                    : new RSASSASigner(((RSAKey) key).toPrivateKey(), java.util.Set.of(AllowWeakRSAKey.getInstance()));
             return signingInput + "." + signer.sign(new JWSHeader(alg), signingInput.getBytes(StandardCharsets.US_ASCII));
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
