@@ -61,7 +61,10 @@ final class IdentityHandler extends RequestStage {
         }
         JwtAuthenticator authenticator = request.config.identity().select(request.route.agent(), request.host, token);
         if (authenticator == null) {
-            refuse(ctx, request, AuthResult.Rejected.of(RejectReason.ISSUER), "-", token);
+            // No provider serves this host: without a token that is a plain challenge, as for any missing token.
+            boolean tokenSent = token != null && !token.isEmpty();
+            refuse(ctx, request, AuthResult.Rejected.of(tokenSent ? RejectReason.ISSUER : RejectReason.MISSING), "-",
+                    token);
             return;
         }
         decide(ctx, request, authenticator, token, authenticator.authenticate(token));
