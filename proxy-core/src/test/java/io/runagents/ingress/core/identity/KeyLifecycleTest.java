@@ -184,7 +184,7 @@ class KeyLifecycleTest {
         assertThat(readiness.status()).isEqualTo(503);
         Map<String, Object> body = JSONObjectUtils.parse(readiness.body());
         assertThat(body).containsEntry("ready", false);
-        assertThat(body.get("problems")).asList().singleElement()
+        assertThat((List<?>) body.get("problems")).singleElement()
                 .satisfies(p -> {
                     @SuppressWarnings("unchecked")
                     Map<String, Object> problem = (Map<String, Object>) p;
