@@ -82,10 +82,15 @@ class HangingJwksTest {
                 + (token == null ? "" : "Authorization: Bearer " + token + "\r\n") + "\r\n";
     }
 
-    /** Sends a request whose token has a kid the slow provider does not know yet: it waits on the JWKS fetch. */
-    private RawHttp sendHeld(String path) throws Exception {
+    /**
+     * Sends a request whose token has a kid the slow provider does not know yet: it waits on the JWKS fetch. With a
+     * body, which the proxy holds back with the head.
+     */
+    private RawHttp sendHeld(String path, int bodyBytes) throws Exception {
         RawHttp held = connect();
-        held.send(request(SLOW, path, TestTokens.signedBy(TestKeys.rsa2()).claim("jti", path).sign()));
+        String token = TestTokens.signedBy(TestKeys.rsa2()).claim("jti", path).sign();
+        held.send("POST " + path + " HTTP/1.1\r\nHost: " + SLOW + "\r\nAuthorization: Bearer " + token
+                + "\r\nContent-Length: " + bodyBytes + "\r\n\r\n" + "x".repeat(bodyBytes));
         return held;
     }
 
@@ -110,8 +115,8 @@ class HangingJwksTest {
         slowJwks.jwks(TestKeys.jwks(TestKeys.rsa(), TestKeys.rsa2()));
         slowJwks.hold();
         int fetchesBefore = slowJwks.requests();
-        RawHttp held1 = sendHeld("/held/1");
-        RawHttp held2 = sendHeld("/held/2");
+        RawHttp held1 = sendHeld("/held/1", 32 * 1024);
+        RawHttp held2 = sendHeld("/held/2", 0);
         await().atMost(Duration.ofSeconds(5)).until(() -> slowJwks.requests() == fetchesBefore + 1);
 
         List<Long> latencies = new ArrayList<>();
@@ -133,6 +138,8 @@ class HangingJwksTest {
         assertThat(held1.read().status()).isEqualTo(200);
         assertThat(held2.read().status()).isEqualTo(200);
         assertThat(heldRequestsSeenByAgent()).isEqualTo(2);
+        assertThat(agent.received()).filteredOn(r -> r.uri().equals("/held/1")).singleElement()
+                .satisfies(r -> assertThat(r.bodyBytes()).as("the held body, whole").isEqualTo(32 * 1024));
         // the connection that waited is as good as new
         assertThat(held1.send(request(SLOW, "/after", slowCached)).read().status()).isEqualTo(200);
     }
@@ -144,7 +151,7 @@ class HangingJwksTest {
         slowJwks.hold(); // never released: the stub would hang for 10 s
 
         long start = System.nanoTime();
-        RawHttp held = sendHeld("/held/timeout");
+        RawHttp held = sendHeld("/held/timeout", 10_000);
         RawHttp.Response response = held.read();
         long waitedMillis = (System.nanoTime() - start) / 1_000_000;
 
@@ -153,6 +160,8 @@ class HangingJwksTest {
                 .contains("error_description=\"no key in the provider's JWKS has the token's kid\"");
         assertThat(waitedMillis).isBetween(900L, 5000L);
         assertThat(heldRequestsSeenByAgent()).isZero();
+        assertThat(held.send(request(FAST, "/f", TestTokens.signedBy(TestKeys.ec256()).sign())).read().status())
+                .as("the refused body was drained; the connection goes on").isEqualTo(200);
         assertThat(connect().send(request(SLOW, "/s", TestTokens.signedBy(TestKeys.rsa()).sign())).read().status())
                 .as("the provider's known keys still work").isEqualTo(200);
     }
