@@ -101,6 +101,19 @@ class IdentityRulesEndToEndTest {
         assertThat(seen.headers().contains("X-Department")).isFalse();
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jos\u00e9@company.com", "jos\u00e8@company.com", "\u7528\u6237@company.com"})
+    void nonAsciiUserIdArrivesAsItsUtf8Bytes(String userId) throws Exception {
+        String token = TestTokens.signedBy(TestKeys.rsa()).claim("email", userId).sign();
+        RawHttp.Response response = RawHttp.get(proxy.ingressAddress(), HOST, "/", "Authorization: Bearer " + token);
+
+        assertThat(response.status()).isEqualTo(200);
+        // HTTP/1.1 header values are bytes; the agent's decoder reads each as one ISO-8859-1 char. Two users must
+        // never share a header value, so the bytes must be the id's UTF-8 encoding, not a lossy '?' substitute.
+        String wire = agent.received().get(0).header("X-End-User-ID");
+        assertThat(new String(wire.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8)).isEqualTo(userId);
+    }
+
     @Test
     void forwardTokenTrueForwardsTheAuthorizationHeader() throws Exception {
         String token = TestTokens.signedBy(TestKeys.rsa()).sign();
