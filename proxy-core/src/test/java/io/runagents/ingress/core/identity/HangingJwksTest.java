@@ -165,4 +165,32 @@ class HangingJwksTest {
         assertThat(connect().send(request(SLOW, "/s", TestTokens.signedBy(TestKeys.rsa()).sign())).read().status())
                 .as("the provider's known keys still work").isEqualTo(200);
     }
+
+    @Test
+    void pipelinedRequestsWaitBehindAHeldOneAndAClientLeavingWhileHeldLeavesNothingBehind() throws Exception {
+        startProxy(5000);
+        KeyLifecycleTest.awaitRefetchAllowed(proxy, "slow");
+        slowJwks.jwks(TestKeys.jwks(TestKeys.rsa(), TestKeys.rsa2()));
+        slowJwks.hold();
+        int fetchesBefore = slowJwks.requests();
+
+        RawHttp leaver = sendHeld("/held/leaver", 1000);
+        RawHttp pipelined = connect();
+        pipelined.send(request(SLOW, "/held/first", TestTokens.signedBy(TestKeys.rsa2()).claim("jti", "p").sign())
+                + request(OPEN, "/second", null));
+        await().atMost(Duration.ofSeconds(5)).until(() -> slowJwks.requests() == fetchesBefore + 1);
+        leaver.close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> proxy.ingressConnections().openConnections() == 1);
+        assertThat(agent.received()).as("nothing passes a held request on its connection").isEmpty();
+
+        slowJwks.release();
+        RawHttp.Response first = pipelined.read();
+        RawHttp.Response second = pipelined.read();
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.body()).contains("\"/held/first\"");
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(second.body()).contains("\"/second\"");
+        assertThat(agent.received()).extracting(StubAgent.Received::uri).containsExactly("/held/first", "/second");
+        await().atMost(Duration.ofSeconds(5)).until(() -> proxy.ingressConnections().inFlight() == 0);
+    }
 }
