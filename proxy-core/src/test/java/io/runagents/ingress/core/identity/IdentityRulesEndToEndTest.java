@@ -161,6 +161,8 @@ class IdentityRulesEndToEndTest {
                 missing("Basic scheme", "/hello", "Authorization: Basic YWxpY2U6c2VjcmV0"),
                 missing("scheme without token", "/hello", "Authorization: Bearer"),
                 missing("token in the query string", "/hello?access_token=" + valid),
+                missing("WebSocket upgrade without a token", "/hello", "Upgrade: websocket", "Connection: Upgrade",
+                        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13"),
                 missing("token in a cookie", "/hello", "Cookie: access_token=" + valid + "; token=" + valid),
                 invalid("two spaces after Bearer", " " + valid, "token is not a strict compact JWS"),
                 invalid("padding in a segment", valid + "=", "token is not a strict compact JWS"),

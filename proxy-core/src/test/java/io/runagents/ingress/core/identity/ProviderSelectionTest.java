@@ -198,4 +198,19 @@ class ProviderSelectionTest {
         assertThat(none.header("www-authenticate")).isEqualTo("Bearer realm=\"nowhere.example.test\"");
         assertThat(agent.received()).isEmpty();
     }
+
+    @Test
+    void theRequestTargetsHostSelectsTheProviderNeverXForwardedHost() throws Exception {
+        startFourProviders();
+        String tenantB = token(TestKeys.rsa(), ISS_B);
+
+        RawHttp.Response forwarded = RawHttp.get(proxy.ingressAddress(), "a.example.test", "/",
+                "Authorization: Bearer " + tenantB, "X-Forwarded-Host: b.example.test");
+        assertThat(forwarded.status()).as("X-Forwarded-Host from a client is ignored").isEqualTo(401);
+        assertThat(forwarded.header("www-authenticate")).isEqualTo(invalid("a.example.test", "issuer mismatch"));
+        RawHttp.Response absolute = RawHttp.exchange(proxy.ingressAddress(), "GET http://b.example.test/x HTTP/1.1\r\n"
+                + "Host: a.example.test\r\nAuthorization: Bearer " + tenantB + "\r\n\r\n");
+        assertThat(absolute.status()).as("an absolute-form target's authority wins over Host").isEqualTo(200);
+        assertThat(contextIdp()).isEqualTo("tenant-b");
+    }
 }
