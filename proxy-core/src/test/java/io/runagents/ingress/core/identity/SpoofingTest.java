@@ -15,6 +15,8 @@ import io.runagents.ingress.jwt.testing.TestKeys;
 import io.runagents.ingress.jwt.testing.TestTokens;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,21 +46,27 @@ class SpoofingTest {
     private StubJwksServer jwks;
     private StubAgent agent;
     private ProxyServer proxy;
+    private ProxySettings settings;
+    private List<Agent> agents;
 
     @BeforeAll
     void start() throws Exception {
         jwks = new StubJwksServer().jwks(TestKeys.jwks(TestKeys.rsa()));
         agent = StubAgent.start();
-        IdentityProvider idp = TestConfigs.provider("idp", jwks.uri()).claimHeader("department", "X-Department")
-                .build();
-        // Another provider's claim header is reserved on every route too.
+        agents = List.of(TestConfigs.openAgent("open", "/open", agent.uri()),
+                TestConfigs.authenticatedAgent("secure", null, "/secure", agent.uri(), "idp"));
+        settings = TestConfigs.settings(Limits.DEFAULTS, ProxySettings.DEFAULTS.jwks(),
+                TestConfigs.newDataDir());
+        proxy = ProxyServer.start(TestConfigs.snapshot(settings, agents, providers(Map.of())), 2);
+    }
+
+    /** "idp" (claim header X-Department plus {@code extra}) and "other", whose X-Email is reserved everywhere too. */
+    private List<IdentityProvider> providers(Map<String, String> extra) {
+        TestConfigs.ProviderBuilder idp = TestConfigs.provider("idp", jwks.uri()).claimHeader("department", "X-Department");
+        extra.forEach(idp::claimHeader);
         IdentityProvider other = TestConfigs.provider("other", jwks.uri()).host("other.example.test")
                 .claimHeader("email", "X-Email").build();
-        List<Agent> agents = List.of(TestConfigs.openAgent("open", "/open", agent.uri()),
-                TestConfigs.authenticatedAgent("secure", null, "/secure", agent.uri(), "idp"));
-        ProxySettings settings = TestConfigs.settings(Limits.DEFAULTS, ProxySettings.DEFAULTS.jwks(),
-                TestConfigs.newDataDir());
-        proxy = ProxyServer.start(TestConfigs.snapshot(settings, agents, List.of(idp, other)), 2);
+        return List.of(idp.build(), other);
     }
 
     @AfterAll
@@ -160,5 +168,23 @@ class SpoofingTest {
 
         assertThat(response.status()).isEqualTo(401);
         assertThat(agent.received()).isEmpty();
+    }
+
+    @Test
+    void claimHeaderAddedByAReloadIsReservedFromTheNextRequestOn() throws Exception {
+        try {
+            proxy.applyWhenReady(TestConfigs.snapshot(settings, agents, providers(Map.of("team", "X-Team"))))
+                    .toCompletableFuture().get(5, TimeUnit.SECONDS);
+            StubAgent.Received open = send("/open/x", List.of("X-Team: root", "x_team: root"));
+            assertThat(canonicalNames(open)).doesNotContain("x-team");
+            agent.clear();
+            String token = TestTokens.signedBy(TestKeys.rsa()).claim("team", "blue").sign();
+            StubAgent.Received secure = send("/secure/x", List.of("X_Team: root", "Authorization: Bearer " + token));
+            assertThat(secure.headers().getAll("X-Team")).containsExactly("blue");
+            assertThat(canonicalNames(secure)).containsOnlyOnce("x-team");
+        } finally {
+            proxy.applyWhenReady(TestConfigs.snapshot(settings, agents, providers(Map.of())))
+                    .toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
     }
 }
