@@ -33,12 +33,13 @@ class VerificationCountTest {
     private StubJwksServer jwks;
     private StubAgent agent;
     private ProxyServer proxy;
+    private ProxySettings settings;
 
     @BeforeEach
     void start() throws Exception {
         jwks = new StubJwksServer().jwks(TestKeys.jwks(TestKeys.rsa()));
         agent = StubAgent.start();
-        ProxySettings settings = TestConfigs.settings(Limits.DEFAULTS, ProxySettings.DEFAULTS.jwks(),
+        settings = TestConfigs.settings(Limits.DEFAULTS, ProxySettings.DEFAULTS.jwks(),
                 TestConfigs.newDataDir());
         proxy = ProxyServer.start(TestConfigs.snapshot(settings,
                 List.of(TestConfigs.authenticatedAgent("secure", null, "/", agent.uri(), null)),
@@ -128,5 +129,22 @@ class VerificationCountTest {
         assertThat(stats().minus(statsBefore).loadSuccessCount()).as("nothing stored").isZero();
         assertThat(metric("runagents_auth_total{provider=\"idp\",result=\"audience\"}")).isEqualTo(3.0);
         assertThat(agent.received()).isEmpty();
+    }
+
+    @Test
+    void reloadThatTightensTheProviderRefusesItsAlreadyVerifiedTokens() throws Exception {
+        String token = TestTokens.signedBy(TestKeys.rsa()).sign(); // alice@company.com
+        assertThat(RawHttp.get(proxy.ingressAddress(), HOST, "/", "Authorization: Bearer " + token).status())
+                .isEqualTo(200);
+
+        // the same provider now admits only another domain: a cached verdict must not outlive the rule it obeyed
+        proxy.applyWhenReady(TestConfigs.snapshot(settings,
+                List.of(TestConfigs.authenticatedAgent("secure", null, "/", agent.uri(), null)),
+                List.of(TestConfigs.provider("idp", jwks.uri()).allowedDomains("other.org").build())))
+                .toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+
+        RawHttp.Response response = RawHttp.get(proxy.ingressAddress(), HOST, "/", "Authorization: Bearer " + token);
+        assertThat(response.status()).isEqualTo(403);
+        assertThat(agent.received()).hasSize(1);
     }
 }
