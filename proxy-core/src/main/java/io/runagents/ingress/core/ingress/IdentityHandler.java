@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.AsciiString;
 import io.runagents.ingress.config.model.Access;
 import io.runagents.ingress.config.model.IdentityProvider;
 import io.runagents.ingress.core.http.ProxyHeaders;
@@ -17,6 +18,7 @@ import io.runagents.ingress.jwt.JwtAuthenticator;
 import io.runagents.ingress.jwt.RejectReason;
 import io.runagents.ingress.jwt.TokenFingerprint;
 import io.runagents.ingress.jwt.TokenPeek;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +63,10 @@ final class IdentityHandler extends RequestStage {
         }
         JwtAuthenticator authenticator = request.config.identity().select(request.route.agent(), request.host, token);
         if (authenticator == null) {
-            refuse(ctx, request, AuthResult.Rejected.of(RejectReason.ISSUER), "-", token);
+            // No provider serves this host: without a token that is a plain challenge, as for any missing token.
+            boolean tokenSent = token != null && !token.isEmpty();
+            refuse(ctx, request, AuthResult.Rejected.of(tokenSent ? RejectReason.ISSUER : RejectReason.MISSING), "-",
+                    token);
             return;
         }
         decide(ctx, request, authenticator, token, authenticator.authenticate(token));
@@ -102,7 +107,9 @@ final class IdentityHandler extends RequestStage {
         HttpHeaders headers = request.head.headers();
         request.user = user;
         request.forwardAuthorization = provider.forwardToken();
-        headers.set(ProxyHeaders.X_END_USER_ID, user.userId());
+        // Header values go out as bytes: Netty writes each char of a String as one byte (a non-Latin-1 char as
+        // '?'), so distinct ids could share one value. Send the id's UTF-8 encoding, as oauth2-proxy and Envoy do.
+        headers.set(ProxyHeaders.X_END_USER_ID, new AsciiString(user.userId().getBytes(StandardCharsets.UTF_8), false));
         for (Map.Entry<String, String> claimHeader : provider.claimHeaders().entrySet()) {
             String value = ClaimHeaderValues.render(user.claims().get(claimHeader.getKey()));
             if (value != null) {

@@ -260,6 +260,11 @@ public final class ProxyServer implements AutoCloseable {
         return next.prefetchAll();
     }
 
+    /** {@link #prepare} then {@link #apply}: the swap happens once new providers have their keys. */
+    public CompletionStage<Void> applyWhenReady(ConfigSnapshot snapshot) {
+        return prepare(snapshot).thenRun(() -> apply(snapshot));
+    }
+
     /** Providers built (and warmed) for a snapshot that is about to be applied. */
     private record Staged(ConfigSnapshot snapshot, IdentityProviders providers) { }
 

@@ -35,6 +35,24 @@ public final class RawHttp implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /** Opens a connection, sends {@code raw}, reads one response and closes. */
+    public static Response exchange(InetSocketAddress address, String raw) throws IOException {
+        try (RawHttp client = new RawHttp(address)) {
+            return client.send(raw).read();
+        }
+    }
+
+    /** {@code GET path} with {@code Host: host} and any extra header lines ({@code "Name: value"}), on a new connection. */
+    public static Response get(InetSocketAddress address, String host, String path, String... headerLines)
+            throws IOException {
+        StringBuilder raw = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\nHost: ").append(host)
+                .append("\r\n");
+        for (String line : headerLines) {
+            raw.append(line).append("\r\n");
+        }
+        return exchange(address, raw.append("\r\n").toString());
+    }
+
     /** Sends text as ISO-8859-1 bytes, exactly as given. */
     public RawHttp send(String raw) throws IOException {
         out.write(raw.getBytes(StandardCharsets.ISO_8859_1));

@@ -99,6 +99,11 @@ public final class StubAgent implements AutoCloseable {
         return received;
     }
 
+    /** Forgets what was received (tests that share one agent across cases). */
+    public void clear() {
+        received.clear();
+    }
+
     /** Connections the agent accepted so far. */
     public int connections() {
         return connections.get();
