@@ -13,4 +13,17 @@ public final class ProxyHeaders {
     public static final AsciiString X_END_USER_ID = AsciiString.cached("x-end-user-id");
     public static final AsciiString X_END_USER_CONTEXT = AsciiString.cached("x-end-user-context");
     public static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
+
+    /**
+     * A header value carrying {@code text} as UTF-8 bytes. Netty writes each char of a String as one byte
+     * (a non-Latin-1 char as '?'), so distinct user ids could otherwise share one value on the wire.
+     */
+    public static AsciiString utf8(String text) {
+        return new AsciiString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), false);
+    }
+
+    /** True when a received header value (decoded byte per char) carries {@code text} as UTF-8. */
+    public static boolean carriesUtf8(String received, String text) {
+        return received.contentEquals(utf8(text));
+    }
 }

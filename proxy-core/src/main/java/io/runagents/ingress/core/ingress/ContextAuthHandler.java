@@ -36,14 +36,15 @@ final class ContextAuthHandler extends RequestStage {
             refuse(ctx, request, "invalid or expired X-End-User-Context");
             return;
         }
-        if (claimedIds.size() > 1 || (claimedIds.size() == 1 && !claimedIds.get(0).equals(context.user().userId()))) {
+        if (claimedIds.size() > 1
+                || (claimedIds.size() == 1 && !ProxyHeaders.carriesUtf8(claimedIds.get(0), context.user().userId()))) {
             refuse(ctx, request, "X-End-User-ID does not match X-End-User-Context");
             return;
         }
         request.user = context.user();
         request.requestId = context.requestId();
         request.config.identityHeaders().strip(headers);
-        headers.set(ProxyHeaders.X_END_USER_ID, context.user().userId());
+        headers.set(ProxyHeaders.X_END_USER_ID, ProxyHeaders.utf8(context.user().userId()));
         ctx.fireChannelRead(request);
     }
 

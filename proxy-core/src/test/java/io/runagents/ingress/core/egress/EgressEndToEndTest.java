@@ -193,4 +193,24 @@ class EgressEndToEndTest {
                 .isEqualTo(501);
         assertThat(stripe.received()).hasSize(1);
     }
+
+    @Test
+    void nonAsciiUserIdsTravelAsUtf8AndMatchTheirContext() throws Exception {
+        String user = "\u7528\u6237@company.com";
+        String wire = new String(user.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        String token = TestTokens.signedBy(IDP_KEY).claim("email", user).claim("groups", List.of("engineering")).sign();
+        try (RawHttp client = new RawHttp(proxy.ingressAddress())) {
+            assertThat(client.send("GET /ask HTTP/1.1\r\nHost: " + HOST + "\r\nAuthorization: Bearer " + token
+                    + "\r\n\r\n").read().status()).isEqualTo(200);
+        }
+        StubAgent.Received atAgent = agent.received().get(0);
+        assertThat(atAgent.header("X-End-User-ID")).isEqualTo(wire);
+        String context = atAgent.header("X-End-User-Context");
+        assertThat(callTool("GET", "/tools/github/x", "X-End-User-Context: " + context, "X-End-User-ID: " + wire)
+                .status()).isEqualTo(200);
+        assertThat(github.received().get(0).header("X-End-User-ID")).isEqualTo(wire);
+        assertThat(callTool("GET", "/tools/github/x", "X-End-User-Context: " + context, "X-End-User-ID: ??@company.com")
+                .status()).isEqualTo(401);
+    }
 }
