@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code runagents} command line (SPEC section 2). */
 @Command(name = "runagents", mixinStandardHelpOptions = true, version = "runagents 0.1.0",
         description = "Identity-aware reverse proxy for AI agents.",
-        subcommands = {ServeCommand.class, DemoCommand.class, ValidateCommand.class, CompletionCommand.class,
+        subcommands = {ServeCommand.class, DemoCommand.class, ValidateCommand.class, TokenCommand.class,
+                CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

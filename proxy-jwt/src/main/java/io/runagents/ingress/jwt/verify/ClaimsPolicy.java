@@ -28,6 +28,7 @@ public final class ClaimsPolicy {
     static final long MAX_NUMERIC_DATE = 253_402_300_799L;
     static final int MAX_USER_ID_LENGTH = 256;
 
+    private static final Check[] CHECKS = Check.values();
     private static final Rejected MISSING_EXP = Rejected.of(RejectReason.MISSING_EXP);
     private static final Rejected EXPIRED = Rejected.of(RejectReason.EXPIRED);
     private static final Rejected ISSUER = Rejected.of(RejectReason.ISSUER);
@@ -55,12 +56,76 @@ public final class ClaimsPolicy {
             return e.duplicate() ? Rejected.of(RejectReason.DUPLICATE_CLAIM)
                     : new Rejected(RejectReason.MALFORMED, "claims are not a strict JSON object");
         }
-        if (!provider.issuer().equals(claims.get("iss"))) {
-            return ISSUER;
+        for (Check check : CHECKS) {
+            Rejected problem = check(check, claims);
+            if (problem != null) {
+                return problem;
+            }
         }
-        if (!provider.audiences().isEmpty() && !audienceMatches(claims.get("aud"))) {
-            return AUDIENCE;
+        String id = (String) claims.get(provider.userIdClaim());
+        Object email = claims.get("email");
+        long exp = numericDateMillis(claims.get("exp"));
+        return new Authenticated(id, email instanceof String s ? s : null, groups(claims.get(provider.groupsClaim())),
+                provider.name(), Instant.ofEpochMilli(exp), headerClaims(claims), keyId);
+    }
+
+    /** The claim checks, in the order the ingress applies them; {@code token verify} names each. */
+    public enum Check {
+        ISSUER("issuer"), AUDIENCE("audience"), EXPIRY("expiry"), USER_ID("user id"), ALLOWED_DOMAIN("allowed domain");
+
+        private final String label;
+
+        Check(String label) {
+            this.label = label;
         }
+
+        /** How {@code token verify} prints this check. */
+        public String label() {
+            return label;
+        }
+    }
+
+    /**
+     * Runs every claim check on {@code payload}, even after one fails, for {@code runagents token verify}:
+     * each check maps to null (passed) or why it failed. A payload that is not strict JSON fails them all.
+     */
+    public Map<Check, Rejected> diagnose(byte[] payload) {
+        Map<Check, Rejected> results = new java.util.EnumMap<>(Check.class);
+        Map<String, Object> claims;
+        try {
+            claims = StrictJson.parseObject(payload);
+        } catch (StrictJson.JsonException e) {
+            Rejected unreadable = e.duplicate() ? Rejected.of(RejectReason.DUPLICATE_CLAIM)
+                    : new Rejected(RejectReason.MALFORMED, "claims are not a strict JSON object");
+            for (Check check : Check.values()) {
+                results.put(check, unreadable);
+            }
+            return results;
+        }
+        for (Check check : Check.values()) {
+            results.put(check, check(check, claims));
+        }
+        return results;
+    }
+
+    /** One check on parsed claims: null when it passes. */
+    private Rejected check(Check check, Map<String, Object> claims) {
+        switch (check) {
+            case ISSUER:
+                return provider.issuer().equals(claims.get("iss")) ? null : ISSUER;
+            case AUDIENCE:
+                return provider.audiences().isEmpty() || audienceMatches(claims.get("aud")) ? null : AUDIENCE;
+            case EXPIRY:
+                return checkTimes(claims);
+            case USER_ID:
+                Object userId = claims.get(provider.userIdClaim());
+                return userId instanceof String id && cleanUserId(id) ? null : Rejected.of(RejectReason.BAD_USER_ID_CLAIM);
+            default:
+                return checkDomain(claims);
+        }
+    }
+
+    private Rejected checkTimes(Map<String, Object> claims) {
         long now = clock.millis();
         if (!claims.containsKey("exp")) {
             return MISSING_EXP;
@@ -101,23 +166,22 @@ public final class ClaimsPolicy {
                 return Rejected.of(RejectReason.LIFETIME);
             }
         }
-        Object userId = claims.get(provider.userIdClaim());
-        if (!(userId instanceof String id) || !cleanUserId(id)) {
-            return Rejected.of(RejectReason.BAD_USER_ID_CLAIM);
+        return null;
+    }
+
+    private Rejected checkDomain(Map<String, Object> claims) {
+        if (allowedDomains.isEmpty()) {
+            return null;
         }
-        Object email = claims.get("email");
-        if (!allowedDomains.isEmpty()) {
-            if (!(email instanceof String address) || !domainAllowed(address)) {
-                return Rejected.of(RejectReason.DOMAIN_NOT_ALLOWED);
-            }
-            Object verified = claims.get("email_verified");
-            // Some providers send the flag as a string.
-            if (Boolean.FALSE.equals(verified) || (verified instanceof String s && s.equalsIgnoreCase("false"))) {
-                return Rejected.of(RejectReason.EMAIL_NOT_VERIFIED);
-            }
+        if (!(claims.get("email") instanceof String address) || !domainAllowed(address)) {
+            return Rejected.of(RejectReason.DOMAIN_NOT_ALLOWED);
         }
-        return new Authenticated(id, email instanceof String s ? s : null, groups(claims.get(provider.groupsClaim())),
-                provider.name(), Instant.ofEpochMilli(exp), headerClaims(claims), keyId);
+        Object verified = claims.get("email_verified");
+        // Some providers send the flag as a string.
+        if (Boolean.FALSE.equals(verified) || (verified instanceof String s && s.equalsIgnoreCase("false"))) {
+            return Rejected.of(RejectReason.EMAIL_NOT_VERIFIED);
+        }
+        return null;
     }
 
     private boolean audienceMatches(Object aud) {
