@@ -1,0 +1,85 @@
+package io.runagents.ingress.core.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.runagents.ingress.core.testing.RawHttp;
+import io.runagents.ingress.core.testing.StubAgent;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code runagents serve} as a real process: it serves, and SIGTERM drains it, writes the audit line of
+ * every answered request, and exits 0. An invalid conf directory exits 1 with its errors.
+ */
+class ServeProcessTest {
+    @TempDir
+    Path tmp;
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private Process serve(Path conf) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "serve", "--config", conf.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("serve.log").toFile())
+                .start();
+    }
+
+    @Test
+    void servesThenDrainsOnSigtermAndExitsZero() throws Exception {
+        int ingress = freePort();
+        int admin = freePort();
+        Path conf = Files.createDirectories(tmp.resolve("conf"));
+        Path audit = tmp.resolve("audit.jsonl");
+        try (StubAgent agent = StubAgent.start()) {
+            Files.writeString(conf.resolve("proxy.yaml"), """
+                    listen: { ingress: "127.0.0.1:%d", egress: "127.0.0.1:0", admin: "127.0.0.1:%d" }
+                    dataDir: %s
+                    audit: { file: %s }
+                    limits: { shutdownGraceSeconds: 5 }
+                    """.formatted(ingress, admin, tmp.resolve("data"), audit));
+            Files.createDirectories(conf.resolve("agents"));
+            Files.writeString(conf.resolve("agents/echo.yaml"),
+                    "name: echo\nspec:\n  upstream: " + agent.uri() + "\n  access: open\n");
+            Process process = serve(conf);
+            try {
+                InetSocketAddress address = new InetSocketAddress("127.0.0.1", ingress);
+                await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
+                        RawHttp.get(new InetSocketAddress("127.0.0.1", admin), "x", "/healthz").status() == 200);
+                assertThat(RawHttp.get(address, "api.example.com", "/hello").status()).isEqualTo(200);
+                process.destroy(); // SIGTERM
+                assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(process.exitValue()).as(Files.readString(tmp.resolve("serve.log"))).isZero();
+            } finally {
+                process.destroyForcibly();
+            }
+        }
+        List<String> lines = Files.readAllLines(audit);
+        assertThat(lines).singleElement().asString().contains("\"path\":\"/hello\"").contains("\"status\":200");
+    }
+
+    @Test
+    void invalidConfigurationExitsOneWithItsErrors() throws Exception {
+        Path conf = Files.createDirectories(tmp.resolve("bad"));
+        Files.createDirectories(conf.resolve("agents"));
+        Files.writeString(conf.resolve("agents/a.yaml"), "name: a\nspec:\n  upstreem: http://127.0.0.1:1\n");
+        Process process = serve(conf);
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(1);
+        assertThat(Files.readString(tmp.resolve("serve.log"))).contains("agents/a.yaml:3:3: spec.upstreem");
+    }
+}
