@@ -9,7 +9,6 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.runagents.ingress.config.model.ConfigSnapshot;
 import io.runagents.ingress.config.model.HostPort;
-import io.runagents.ingress.config.model.Limits;
 import io.runagents.ingress.config.model.ProxySettings;
 import io.runagents.ingress.core.admin.AdminApiHandler;
 import io.runagents.ingress.core.audit.AuditLog;
@@ -84,8 +83,9 @@ public final class ProxyServer implements AutoCloseable {
         this.transport = Transports.best();
         this.acceptors = transport.newGroup(1, "runagents-accept");
         this.workers = transport.newGroup(workerThreads, "runagents-io");
-        Limits limits = snapshot.proxy().limits();
-        this.connector = new UpstreamConnector(transport, limits.connectTimeoutMillis(), limits.idleTimeoutSeconds());
+        this.connector = new UpstreamConnector(transport,
+                () -> config.get().snapshot().proxy().limits().connectTimeoutMillis(),
+                () -> config.get().snapshot().proxy().limits().idleTimeoutSeconds());
         this.metrics = new ProxyMetrics();
         metrics.connectionsGauge("ingress", ingressTracker::openConnections);
         metrics.connectionsGauge("egress", egressTracker::openConnections);

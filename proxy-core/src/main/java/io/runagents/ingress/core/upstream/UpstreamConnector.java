@@ -12,6 +12,7 @@ import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.runagents.ingress.core.server.Transports;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
 import javax.net.ssl.SSLException;
 
 /**
@@ -25,11 +26,16 @@ public final class UpstreamConnector implements AutoCloseable {
 
     private final Bootstrap template;
     private final SslContext tls;
-    private final int idleSeconds;
+    private final IntSupplier connectTimeoutMillis;
+    private final IntSupplier idleSeconds;
     private final DnsAddressResolverGroup resolver;
     private final Map<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
 
-    public UpstreamConnector(Transports transport, int connectTimeoutMillis, int idleSeconds) {
+    /**
+     * @param connectTimeoutMillis read at each connect, so a reload of {@code limits} applies to new connections
+     * @param idleSeconds how long a pooled connection may sit unused; read as each connection opens
+     */
+    public UpstreamConnector(Transports transport, IntSupplier connectTimeoutMillis, IntSupplier idleSeconds) {
         this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
                 .datagramChannelType(transport.datagramChannel()));
         this.template = new Bootstrap()
@@ -39,8 +45,8 @@ public final class UpstreamConnector implements AutoCloseable {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis);
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
+        this.connectTimeoutMillis = connectTimeoutMillis;
         this.idleSeconds = idleSeconds;
         try {
             this.tls = SslContextBuilder.forClient().build();
@@ -51,7 +57,7 @@ public final class UpstreamConnector implements AutoCloseable {
 
     /** The pool of {@code loop}; call on that loop and keep it per client connection. */
     public UpstreamPool pool(EventLoop loop) {
-        return pools.computeIfAbsent(loop, l -> new UpstreamPool(l, template, tls, idleSeconds));
+        return pools.computeIfAbsent(loop, l -> new UpstreamPool(l, template, tls, connectTimeoutMillis, idleSeconds));
     }
 
     /** Total connections opened to agents across all loops (for tests and metrics). */

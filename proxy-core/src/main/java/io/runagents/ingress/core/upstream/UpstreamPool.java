@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /**
  * Keep-alive connections to agents, for one event loop. Only that loop touches it, so it needs no locks;
@@ -29,14 +30,17 @@ public final class UpstreamPool {
     private final EventLoop loop;
     private final Bootstrap bootstrap;
     private final SslContext tls;
-    private final int idleSeconds;
+    private final IntSupplier connectTimeoutMillis;
+    private final IntSupplier idleSeconds;
     private final Map<UpstreamEndpoint, ArrayDeque<Channel>> idle = new HashMap<>();
     private volatile long connectionsOpened;
 
-    UpstreamPool(EventLoop loop, Bootstrap template, SslContext tls, int idleSeconds) {
+    UpstreamPool(EventLoop loop, Bootstrap template, SslContext tls, IntSupplier connectTimeoutMillis,
+                 IntSupplier idleSeconds) {
         this.loop = loop;
         this.bootstrap = template.clone(loop);
         this.tls = tls;
+        this.connectTimeoutMillis = connectTimeoutMillis;
         this.idleSeconds = idleSeconds;
     }
 
@@ -60,7 +64,10 @@ public final class UpstreamPool {
     public ChannelFuture connect(UpstreamEndpoint endpoint) {
         assert loop.inEventLoop();
         connectionsOpened++;
-        Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
+        int idle = idleSeconds.getAsInt();
+        Bootstrap b = bootstrap.clone()
+                .option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis.getAsInt())
+                .handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
                 if (endpoint.tls()) {
@@ -68,7 +75,7 @@ public final class UpstreamPool {
                 }
                 ch.pipeline()
                         .addLast(CODEC, new HttpClientCodec())
-                        .addLast(IDLE, new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS))
+                        .addLast(IDLE, new IdleStateHandler(0, 0, idle, TimeUnit.SECONDS))
                         .addLast(HANDLER, new UpstreamHandler(UpstreamPool.this, endpoint));
             }
         });
