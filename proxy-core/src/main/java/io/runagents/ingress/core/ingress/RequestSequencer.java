@@ -1,6 +1,8 @@
 package io.runagents.ingress.core.ingress;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
@@ -118,7 +120,9 @@ final class RequestSequencer extends ChannelDuplexHandler {
             return;
         }
         if (tracker.draining()) {
-            ctx.close();
+            // Not ctx.close(): it would drop what is written but not yet on the wire, such as the end of the
+            // answer, which write() hands on before its caller flushes. An empty write closes after all of it.
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             return;
         }
         // Replay a pipelined request, if one is waiting; otherwise read the next one.

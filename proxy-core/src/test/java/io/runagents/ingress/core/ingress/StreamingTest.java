@@ -1,26 +1,22 @@
 package io.runagents.ingress.core.ingress;
 
+import static io.runagents.ingress.core.testing.MemoryProbe.awaitStalled;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import io.netty.buffer.PooledByteBufAllocator;
 import io.runagents.ingress.core.server.ProxyServer;
 import io.runagents.ingress.core.testing.Behaviors;
+import io.runagents.ingress.core.testing.MemoryProbe;
 import io.runagents.ingress.core.testing.RawHttp;
 import io.runagents.ingress.core.testing.StubAgent;
 import io.runagents.ingress.core.testing.TestConfigs;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -157,45 +153,5 @@ class StreamingTest {
             lines.add(line);
         } while (!line.equals(last));
         return lines;
-    }
-
-    /** Waits until {@code progress} is positive and has not moved between two polls. */
-    private static void awaitStalled(LongSupplier progress) {
-        long[] previous = {-1};
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
-            long now = progress.getAsLong();
-            boolean stalled = now > 0 && now == previous[0];
-            previous[0] = now;
-            return stalled;
-        });
-    }
-
-    /** Samples the proxy's pooled buffer memory (direct and heap) every few milliseconds. */
-    private static final class MemoryProbe implements AutoCloseable {
-        private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-        private final long baseline = used();
-        private final AtomicLong peak = new AtomicLong(baseline);
-
-        static MemoryProbe start() {
-            MemoryProbe probe = new MemoryProbe();
-            probe.sampler.scheduleAtFixedRate(() -> probe.peak.accumulateAndGet(used(), Math::max),
-                    0, 5, TimeUnit.MILLISECONDS);
-            return probe;
-        }
-
-        private static long used() {
-            return PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory()
-                    + PooledByteBufAllocator.DEFAULT.metric().usedHeapMemory();
-        }
-
-        long peakGrowth() {
-            peak.accumulateAndGet(used(), Math::max);
-            return peak.get() - baseline;
-        }
-
-        @Override
-        public void close() {
-            sampler.shutdownNow();
-        }
     }
 }
