@@ -10,6 +10,7 @@ import io.runagents.ingress.core.audit.AuditLog;
 import io.runagents.ingress.core.audit.AuditRecord;
 import io.runagents.ingress.core.identity.IdentityContextVerifier;
 import io.runagents.ingress.core.metrics.ProxyMetrics;
+import io.runagents.ingress.core.server.ConnectionLimitHandler;
 import io.runagents.ingress.core.server.ConnectionTracker;
 import io.runagents.ingress.core.server.RuntimeConfig;
 import io.runagents.ingress.core.upstream.UpstreamConnector;
@@ -19,11 +20,12 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
- * The egress pipeline (agents calling tools), top to bottom: HTTP codec, idle timeout, one request at a
- * time, request guard (framing, path, id), tool routing, identity context, the tool's policies, the
- * tool's credentials, relay to the tool.
+ * The egress pipeline (agents calling tools), top to bottom: connection limit, HTTP codec, idle timeout,
+ * one request at a time, request guard (framing, path, id), identity context (nothing about tools is
+ * revealed without one), tool routing, the tool's policies, the tool's credentials, relay to the tool.
  */
 public final class EgressInitializer extends ChannelInitializer<SocketChannel> {
+    public static final String LIMIT = "limit";
     public static final String CODEC = "http";
     public static final String IDLE = "idle";
     public static final String SEQUENCER = "sequencer";
@@ -39,6 +41,7 @@ public final class EgressInitializer extends ChannelInitializer<SocketChannel> {
     private final RelayServices services;
     private final IdentityContextVerifier verifier;
     private final UnaryOperator<String> environment;
+    private final ConnectionLimitHandler limit;
 
     public EgressInitializer(Supplier<RuntimeConfig> config, ConnectionTracker tracker, UpstreamConnector connector,
                              ProxyMetrics metrics, AuditLog audit, IdentityContextVerifier verifier,
@@ -49,6 +52,7 @@ public final class EgressInitializer extends ChannelInitializer<SocketChannel> {
         this.services = new RelayServices(connector, log, tracker, false, RelayServices.Side.EGRESS);
         this.verifier = verifier;
         this.environment = environment;
+        this.limit = new ConnectionLimitHandler(tracker, () -> config.get().snapshot().proxy().limits().maxConnections());
     }
 
     @Override
@@ -56,6 +60,7 @@ public final class EgressInitializer extends ChannelInitializer<SocketChannel> {
         Limits limits = config.get().snapshot().proxy().limits();
         ExchangeLog log = services.log();
         ch.pipeline()
+                .addLast(LIMIT, limit)
                 .addLast(CODEC, new HttpServerCodec(new HttpDecoderConfig()
                         .setMaxInitialLineLength(8192)
                         .setMaxHeaderSize(limits.maxHeaderBytes())
@@ -63,8 +68,8 @@ public final class EgressInitializer extends ChannelInitializer<SocketChannel> {
                 .addLast(IDLE, new IdleStateHandler(0, 0, limits.idleTimeoutSeconds(), TimeUnit.SECONDS))
                 .addLast(SEQUENCER, new RequestSequencer(tracker))
                 .addLast(GUARD, new RequestGuardHandler(config, log, false))
-                .addLast(ROUTING, new ToolRoutingHandler(log))
                 .addLast(CONTEXT, new ContextAuthHandler(log, verifier))
+                .addLast(ROUTING, new ToolRoutingHandler(log))
                 .addLast(POLICY, new PolicyHandler(log))
                 .addLast(TOOL_AUTH, new ToolAuthHandler(log, environment))
                 .addLast(RELAY, new RelayHandler(services));

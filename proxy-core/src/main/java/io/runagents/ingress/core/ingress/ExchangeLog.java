@@ -65,7 +65,8 @@ final class ExchangeLog {
         String rule = request == null || request.decision == null ? null : request.decision.ruleName();
         long durationMs = request == null ? 0
                 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - request.startNanos);
-        return new AuditRecord(clock.instant(), requestId, direction,
+        // ts is when the request started: lines of one flow then sort as the flow ran.
+        return new AuditRecord(clock.instant().minusMillis(durationMs), requestId, direction,
                 request == null || request.user == null ? null : request.user.userId(),
                 request == null || request.user == null ? null : request.user.provider(),
                 route == null || route.agent() == null ? null : route.name(),

@@ -2,8 +2,6 @@ package io.runagents.ingress.core.ingress;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -15,6 +13,7 @@ import io.runagents.ingress.core.audit.AuditLog;
 import io.runagents.ingress.core.audit.AuditRecord;
 import io.runagents.ingress.core.identity.IdentityContextSigner;
 import io.runagents.ingress.core.metrics.ProxyMetrics;
+import io.runagents.ingress.core.server.ConnectionLimitHandler;
 import io.runagents.ingress.core.server.ConnectionTracker;
 import io.runagents.ingress.core.server.RuntimeConfig;
 import io.runagents.ingress.core.upstream.UpstreamConnector;
@@ -86,26 +85,5 @@ public final class IngressInitializer extends ChannelInitializer<SocketChannel> 
     /** After a WebSocket upgrade the client connection carries raw bytes: the HTTP codec goes. */
     static void switchToRawBytes(Channel channel) {
         channel.pipeline().remove(CODEC);
-    }
-
-    /** Closes connections over {@code maxConnections} as they are accepted. */
-    @ChannelHandler.Sharable
-    static final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
-        private final ConnectionTracker tracker;
-        private final java.util.function.IntSupplier max;
-
-        ConnectionLimitHandler(ConnectionTracker tracker, java.util.function.IntSupplier max) {
-            this.tracker = tracker;
-            this.max = max;
-        }
-
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            if (!tracker.tryOpen(ctx.channel(), max.getAsInt())) {
-                ctx.close();
-                return;
-            }
-            ctx.fireChannelActive();
-        }
     }
 }

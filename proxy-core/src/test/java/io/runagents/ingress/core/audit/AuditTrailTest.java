@@ -257,12 +257,14 @@ class AuditTrailTest {
         assertThat(summary(byRequestId(lines, "rid-carol", "github")))
                 .isEqualTo("egress - github GET /tools/github/repos 403 deny policy github-engineering-only#default");
 
-        // Routing comes before the context: a call to an unknown tool or with a bad context has no known user.
+        // The context is checked before routing: an unknown tool is still logged with its caller; only a call
+        // with a bad context has no known user (and no tool: nothing about tools is revealed without one).
+        assertThat(summary(byRequestId(lines, "rid-bob", null)))
+                .isEqualTo("egress - - GET /tools/nope/x 404 deny not_found -");
         List<JsonNode> anonymous = lines.stream().filter(l -> l.get("user").isNull()
                 && l.get("direction").asText().equals("egress")).toList();
-        assertThat(anonymous).extracting(AuditTrailTest::summary).containsExactlyInAnyOrder(
-                "egress - - GET /tools/nope/x 404 deny not_found -",
-                "egress - github GET /tools/github/repos 401 deny invalid_context -");
+        assertThat(anonymous).extracting(AuditTrailTest::summary).containsExactly(
+                "egress - - GET /tools/github/repos 401 deny invalid_context -");
 
         assertThat(summary(byRequestId(lines, "rid-bob", "stripe")))
                 .isEqualTo("egress - stripe GET /tools/stripe/v1/charges 200 allow - -");
@@ -295,7 +297,7 @@ class AuditTrailTest {
 
     private static JsonNode byRequestId(List<JsonNode> lines, String requestId, String tool) {
         List<JsonNode> matching = lines.stream().filter(l -> l.get("request_id").asText().equals(requestId)
-                && tool.equals(l.get("tool").asText())).toList();
+                && java.util.Objects.equals(tool, l.get("tool").isNull() ? null : l.get("tool").asText())).toList();
         assertThat(matching).as(requestId + " " + tool).hasSize(1);
         return matching.get(0);
     }
