@@ -4,13 +4,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.runagents.ingress.config.model.Limits;
 import io.runagents.ingress.core.audit.AuditLog;
 import io.runagents.ingress.core.audit.AuditRecord;
+import io.runagents.ingress.core.http.ServerCodecs;
 import io.runagents.ingress.core.identity.IdentityContextSigner;
 import io.runagents.ingress.core.metrics.ProxyMetrics;
 import io.runagents.ingress.core.server.ConnectionLimitHandler;
@@ -69,10 +68,7 @@ public final class IngressInitializer extends ChannelInitializer<SocketChannel> 
             ch.pipeline().addLast(TLS, tls.newHandler(ch.alloc()));
         }
         ch.pipeline()
-                .addLast(CODEC, new HttpServerCodec(new HttpDecoderConfig()
-                        .setMaxInitialLineLength(8192)
-                        .setMaxHeaderSize(limits.maxHeaderBytes())
-                        .setMaxChunkSize(64 * 1024)))
+                .addLast(CODEC, ServerCodecs.of(limits))
                 .addLast(IDLE, new IdleStateHandler(0, 0, limits.idleTimeoutSeconds(), TimeUnit.SECONDS))
                 .addLast(SEQUENCER, new RequestSequencer(tracker))
                 .addLast(GUARD, new RequestGuardHandler(config, services.log(), true))
