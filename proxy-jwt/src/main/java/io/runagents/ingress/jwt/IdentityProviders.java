@@ -129,6 +129,11 @@ public final class IdentityProviders implements AutoCloseable {
         return reconfigure(providers, settings.jwks(), settings.tokenCache(), settings.limits().maxTokenBytes());
     }
 
+    /** JWKS fetch outcomes per provider name since the process started (kept across reloads). */
+    public Map<String, JwksFetchCounts> fetchCounts() {
+        return java.util.Collections.unmodifiableMap(engine.fetchCounts);
+    }
+
     /** The verified-token cache (shared by all providers and kept across reloads). */
     public VerifiedTokenCache tokenCache() {
         return engine.cache;

@@ -30,6 +30,9 @@ final class ProviderEngine {
     final Executor executor;
     final int maxJwksBytes;
     private final AtomicLong generations = new AtomicLong();
+    /** Per provider name, across reloads: fetch counts only ever grow. */
+    final java.util.concurrent.ConcurrentHashMap<String, JwksFetchCounts> fetchCounts =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private volatile JwksSettings jwks;
     private volatile JwksFetcher fetcher;
     private volatile int maxTokenBytes;
@@ -51,7 +54,8 @@ final class ProviderEngine {
     JwtAuthenticator newAuthenticator(IdentityProvider p) {
         long generation = generations.incrementAndGet();
         JwksRefresher refresher = new JwksRefresher(p.name(), p.jwksUri(), jwks, () -> fetcher, store, clock,
-                executor, removed -> cache.invalidateKeys(generation, removed));
+                executor, removed -> cache.invalidateKeys(generation, removed),
+                fetchCounts.computeIfAbsent(p.name(), name -> new JwksFetchCounts()));
         return new JwtAuthenticator(p, generation, refresher, new ClaimsPolicy(p, clock), cache,
                 () -> maxTokenBytes, executor);
     }

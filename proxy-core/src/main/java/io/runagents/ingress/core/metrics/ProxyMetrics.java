@@ -1,6 +1,7 @@
 package io.runagents.ingress.core.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MultiGauge;
@@ -19,6 +20,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.runagents.ingress.jwt.IdentityProviders;
+import io.runagents.ingress.jwt.JwksFetchCounts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,6 +112,14 @@ public final class ProxyMetrics implements AutoCloseable {
         });
         jwksKeys.register(keyRows, true);
         providerReady.register(readyRows, true);
+        identity.get().fetchCounts().forEach((name, counts) -> {
+            FunctionCounter.builder(PREFIX + "jwks.fetches", counts, JwksFetchCounts::successes)
+                    .description("JWKS fetches by provider and result").tags("provider", name, "result", "success")
+                    .register(registry);
+            FunctionCounter.builder(PREFIX + "jwks.fetches", counts, JwksFetchCounts::failures)
+                    .description("JWKS fetches by provider and result").tags("provider", name, "result", "failure")
+                    .register(registry);
+        });
     }
 
     /** Counts an authentication decision: {@code runagents_auth_total{provider, result}}. */

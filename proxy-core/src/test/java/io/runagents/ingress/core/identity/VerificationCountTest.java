@@ -128,6 +128,10 @@ class VerificationCountTest {
         assertThat(verifications() - before).isEqualTo(3.0);
         assertThat(stats().minus(statsBefore).loadSuccessCount()).as("nothing stored").isZero();
         assertThat(metric("runagents_auth_total{provider=\"idp\",result=\"audience\"}")).isEqualTo(3.0);
+        // The start-up prefetch is the one fetch so far, and the provider's keys are published too.
+        assertThat(metric("runagents_jwks_fetches_total{provider=\"idp\",result=\"success\"}")).isGreaterThanOrEqualTo(1.0);
+        assertThat(metric("runagents_jwks_fetches_total{provider=\"idp\",result=\"failure\"}")).isZero();
+        assertThat(metric("runagents_jwks_keys{provider=\"idp\"}")).isGreaterThanOrEqualTo(1.0);
         assertThat(agent.received()).isEmpty();
     }
 

@@ -1,6 +1,7 @@
 package io.runagents.ingress.jwt.jwks;
 
 import io.runagents.ingress.config.model.JwksSettings;
+import io.runagents.ingress.jwt.JwksFetchCounts;
 import io.runagents.ingress.jwt.ProviderState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,7 @@ public final class JwksRefresher {
     private volatile long lastAttemptMillis = NEVER;
     private volatile long nextDueMillis = NEVER;
     private volatile String lastError;
+    private final JwksFetchCounts counts;
     private volatile boolean closed;
 
     /**
@@ -54,7 +56,9 @@ public final class JwksRefresher {
      * @param onKeysRemoved called on the executor with the ids of keys that left the set
      */
     public JwksRefresher(String provider, URI jwksUri, JwksSettings settings, Supplier<JwksFetcher> fetcher,
-                         JwksStore store, Clock clock, Executor executor, Consumer<Set<String>> onKeysRemoved) {
+                         JwksStore store, Clock clock, Executor executor, Consumer<Set<String>> onKeysRemoved,
+                         JwksFetchCounts counts) {
+        this.counts = counts;
         this.provider = provider;
         this.jwksUri = jwksUri;
         this.settings = settings;
@@ -207,6 +211,7 @@ public final class JwksRefresher {
         current = next;
         nextDueMillis = next.refreshAt().toEpochMilli();
         lastError = null;
+        counts.succeeded();
         Set<String> removed = next.removedSince(previous);
         if (!removed.isEmpty()) {
             log.info("provider {}: keys {} left the JWKS; tokens they signed are evicted", provider, removed);
@@ -223,6 +228,7 @@ public final class JwksRefresher {
                 ? error.getCause() : error;
         String message = cause instanceof JwksException ? cause.getMessage() : cause.toString();
         lastError = message;
+        counts.failed();
         nextDueMillis = clock.millis() + settings.minRefetchSeconds() * 1000L;
         JwksSnapshot s = current;
         log.warn("provider {}: JWKS fetch from {} failed: {}{}", provider, jwksUri, message,
