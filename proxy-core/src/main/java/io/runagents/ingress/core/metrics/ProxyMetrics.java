@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.runagents.ingress.core.audit.AuditLog;
 import io.runagents.ingress.jwt.IdentityProviders;
 import io.runagents.ingress.jwt.JwksFetchCounts;
 import java.time.Duration;
@@ -120,6 +121,16 @@ public final class ProxyMetrics implements AutoCloseable {
                     .description("JWKS fetches by provider and result").tags("provider", name, "result", "failure")
                     .register(registry);
         });
+    }
+
+    /** Publishes the audit writer: lines written, lines waiting, and answers waiting for room. */
+    public void bindAudit(AuditLog audit) {
+        FunctionCounter.builder(PREFIX + "audit.lines.written", audit, AuditLog::written)
+                .description("Audit lines written").register(registry);
+        Gauge.builder(PREFIX + "audit.queued", audit, AuditLog::queued)
+                .description("Audit lines waiting for the writer").register(registry);
+        Gauge.builder(PREFIX + "audit.parked", audit, AuditLog::parked)
+                .description("Answers waiting for room in the audit queue").register(registry);
     }
 
     /** Counts an authentication decision: {@code runagents_auth_total{provider, result}}. */

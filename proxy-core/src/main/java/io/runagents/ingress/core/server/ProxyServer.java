@@ -90,6 +90,7 @@ public final class ProxyServer implements AutoCloseable {
         metrics.connectionsGauge("ingress", ingressTracker::openConnections);
         metrics.connectionsGauge("egress", egressTracker::openConnections);
         metrics.bindIdentity(() -> providers);
+        metrics.bindAudit(audit);
     }
 
     /**
