@@ -7,6 +7,8 @@ import io.runagents.ingress.config.model.ConfigSnapshot;
 import io.runagents.ingress.config.model.HostPort;
 import io.runagents.ingress.config.model.Listen;
 import io.runagents.ingress.config.model.ProxySettings;
+import io.runagents.ingress.config.model.Tool;
+import io.runagents.ingress.config.model.ToolAuth;
 import io.runagents.ingress.core.server.ProxyServer;
 import java.io.IOException;
 import java.net.BindException;
@@ -69,22 +71,38 @@ public final class Demo implements AutoCloseable {
 
     private static ConfigSnapshot snapshot(DemoIdentityProvider idp, EchoAgent echo, int port, int adminPort,
                                            Path dataDir) {
+        int egressPort = port == 0 ? 0 : port + 1;
         URI upstream = URI.create("http://127.0.0.1:" + echo.address().getPort());
         Agent open = new Agent("open-echo", null, "/open", List.of(upstream), true, Access.OPEN, null, 30, null);
         Agent authenticated = new Agent("assistant", null, "/agent", List.of(upstream), true, Access.AUTHENTICATED,
                 null, 30, null);
         ProxySettings d = ProxySettings.DEFAULTS;
-        Listen listen = new Listen(new HostPort("127.0.0.1", port), new HostPort("127.0.0.1", 0),
+        Listen listen = new Listen(new HostPort("127.0.0.1", port), new HostPort("127.0.0.1", egressPort),
                 new HostPort("127.0.0.1", adminPort));
         ProxySettings settings = new ProxySettings(listen, dataDir.toString(), d.tls(), d.limits(), d.jwks(),
                 d.tokenCache(), new AuditSettings(dataDir.resolve("audit.jsonl").toString()), d.identityContext(),
                 d.tokenStore());
+        Tool tool = new Tool("echo", upstream, ToolAuth.NONE);
         return new ConfigSnapshot(1, Instant.now(), settings, List.of(idp.provider("127.0.0.1")),
-                List.of(authenticated, open), List.of(), List.of());
+                List.of(authenticated, open), List.of(tool), List.of());
     }
 
     public String ingressUrl() {
         return "http://127.0.0.1:" + proxy.ingressAddress().getPort();
+    }
+
+    public String egressUrl() {
+        return "http://127.0.0.1:" + proxy.egressAddress().getPort();
+    }
+
+    /**
+     * A shell line that plays the agent: it takes the {@code X-End-User-Context} alice's request brought
+     * to the echo agent and calls the echo tool through the egress with it.
+     */
+    public String toolCallLine() {
+        return "ctx=$(curl -s " + ingressUrl() + "/agent/hello -H 'Authorization: Bearer " + aliceToken
+                + "' | sed -E 's/.*\"x-end-user-context\":\"([^\"]+)\".*/\\1/'); curl -s " + egressUrl()
+                + "/tools/echo/lookup -H \"X-End-User-Context: $ctx\"";
     }
 
     public String adminUrl() {
@@ -122,7 +140,7 @@ public final class Demo implements AutoCloseable {
                 + "  identity provider  " + idp.issuer() + "  (demo-idp: users @" + DemoIdentityProvider.ALLOWED_DOMAIN
                 + " only)\n"
                 + "  echo agent         http://127.0.0.1:" + echo.address().getPort()
-                + "  behind /agent (authenticated) and /open (open)\n\n"
+                + "  behind /agent (authenticated) and /open (open), and as the tool \"echo\"\n\n"
                 + "A token for " + ALICE + ":\n\n" + aliceToken + "\n\n"
                 + "A token for " + OUTSIDER + " (a domain the provider does not allow):\n\n" + outsiderToken + "\n\n"
                 + "1. Alice reaches the agent; the echo shows \"X-End-User-ID\":\"" + ALICE + "\":\n\n  "
@@ -131,6 +149,10 @@ public final class Demo implements AutoCloseable {
                 + "3. Another domain: 403:\n\n  " + lines.get(2) + "\n\n"
                 + "4. The open route needs no token, and a spoofed X-End-User-ID never arrives:\n\n  "
                 + lines.get(3) + "\n\n"
+                + "5. The agent calls a tool through the egress (" + egressUrl() + ") with the X-End-User-Context\n"
+                + "   it received; the tool gets X-End-User-ID and the request's id, never the context:\n\n  "
+                + toolCallLine() + "\n\n"
+                + "Every request above has a line in " + proxy.config().snapshot().proxy().audit().file() + "\n\n"
                 + "Ctrl-C stops the demo.\n";
     }
 

@@ -145,4 +145,18 @@ class DemoTest {
         assertThat(JSONObjectUtils.parse(jwks.body()).get("keys")).asInstanceOf(
                 org.assertj.core.api.InstanceOfAssertFactories.LIST).hasSize(1);
     }
+
+    @Test
+    void printedToolCallLineReachesTheEchoToolAsAlice() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                new ProcessBuilder("sh", "-c", "command -v curl && command -v bash").start().waitFor() == 0,
+                "the tool-call line is a shell line that needs curl and bash");
+        String line = demo.toolCallLine();
+        assertThat(demo.instructions()).contains(line);
+        Process shell = new ProcessBuilder("bash", "-c", line).redirectErrorStream(true).start();
+        String output = new String(shell.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(shell.waitFor()).isZero();
+        assertThat(output).contains("\"path\":\"/lookup\"").contains("\"x-end-user-id\":\"alice@example.com\"")
+                .doesNotContain("x-end-user-context");
+    }
 }
