@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
  * waits for room instead of a line being lost, and the event loop never blocks.
  */
 final class ExchangeLog {
+    /** The status audit lines and metrics give a request whose client left before the answer (nginx's 499). */
+    static final int CLIENT_CLOSED_REQUEST = 499;
     private static final int MAX_PATH_CHARS = 2048;
 
     private final ProxyMetrics metrics;

@@ -1,14 +1,20 @@
 package io.runagents.ingress.core.ingress;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.runagents.ingress.core.http.HopByHop;
 import io.runagents.ingress.core.http.ProxyHeaders;
+import io.runagents.ingress.core.routing.UpstreamTarget;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
@@ -18,11 +24,16 @@ final class ForwardedHeaders {
     private ForwardedHeaders() { }
 
     /**
-     * Completes the request head for the agent: {@code X-Forwarded-*}, {@code X-Request-ID}, and
-     * {@code Authorization} removed unless the provider forwards it.
+     * Completes the request head for its upstream. The ingress adds {@code X-Forwarded-*} and
+     * {@code X-Request-ID} and drops {@code Authorization} unless the provider forwards it; the egress
+     * adds only the request id (the ingress request's, from the identity context).
      */
-    static void addToRequest(IngressRequest request, SocketAddress client, boolean tls) {
+    static void addToRequest(IngressRequest request, RelayServices services, SocketAddress client) {
         HttpHeaders headers = request.head.headers();
+        headers.set(ProxyHeaders.X_REQUEST_ID, request.requestId);
+        if (services.side() == RelayServices.Side.EGRESS) {
+            return;
+        }
         if (!request.forwardAuthorization) {
             headers.remove(HttpHeaderNames.AUTHORIZATION);
         }
@@ -33,9 +44,21 @@ final class ForwardedHeaders {
         } else {
             headers.set(ProxyHeaders.X_FORWARDED_FOR, String.join(", ", previous) + ", " + clientIp);
         }
-        headers.set(ProxyHeaders.X_FORWARDED_PROTO, tls ? "https" : "http");
+        headers.set(ProxyHeaders.X_FORWARDED_PROTO, services.tls() ? "https" : "http");
         headers.set(ProxyHeaders.X_FORWARDED_HOST, request.authority);
-        headers.set(ProxyHeaders.X_REQUEST_ID, request.requestId);
+    }
+
+    /**
+     * Points the request at one upstream target: its base path plus the route's path and the query, as
+     * HTTP/1.1; at the egress the tool is addressed by its own host.
+     */
+    static void aimAt(IngressRequest request, UpstreamTarget target, RelayServices.Side side) {
+        request.head.setUri(target.basePath() + request.route.upstreamPath(request.path)
+                + (request.query == null ? "" : "?" + request.query));
+        request.head.setProtocolVersion(HttpVersion.HTTP_1_1);
+        if (side == RelayServices.Side.EGRESS) {
+            request.head.headers().set(HttpHeaderNames.HOST, target.authority());
+        }
     }
 
     /**
@@ -59,5 +82,31 @@ final class ForwardedHeaders {
         } else if (request.http10) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
+    }
+
+    /**
+     * An interim (1xx) response for the client, complete in itself: the decoder's end marker that follows
+     * it is dropped by the relay, so the client-side encoder sees one whole message.
+     */
+    static FullHttpResponse interim(ByteBufAllocator alloc, HttpResponse response, IngressRequest request) {
+        FullHttpResponse interim = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(),
+                alloc.buffer(0), response.headers(), EmptyHttpHeaders.INSTANCE);
+        prepareResponse(interim, request, false);
+        interim.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+        return interim;
+    }
+
+    /** The agent's {@code 101 Switching Protocols}, as is (upgrade headers kept), with the request id. */
+    static FullHttpResponse switchingProtocols(ByteBufAllocator alloc, HttpResponse response, IngressRequest request) {
+        FullHttpResponse switching = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(),
+                alloc.buffer(0), response.headers(), EmptyHttpHeaders.INSTANCE);
+        switching.headers().set(ProxyHeaders.X_REQUEST_ID, request.requestId);
+        return switching;
+    }
+
+    /** True when the response cannot have a body (204, 304, or an answer to HEAD). */
+    static boolean isBodyless(HttpResponse response, IngressRequest request) {
+        int code = response.status().code();
+        return code == 204 || code == 304 || HttpMethod.HEAD.equals(request.head.method());
     }
 }

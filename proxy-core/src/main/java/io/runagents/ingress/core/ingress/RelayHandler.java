@@ -6,23 +6,17 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.runagents.ingress.core.http.ErrorResponses;
-import io.runagents.ingress.core.http.ProxyHeaders;
 import io.runagents.ingress.core.routing.UpstreamGroup;
 import io.runagents.ingress.core.routing.UpstreamTarget;
 import io.runagents.ingress.core.upstream.UpstreamEndpoint;
@@ -45,9 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 final class RelayHandler extends ChannelInboundHandlerAdapter implements UpstreamListener {
     private static final Logger log = LoggerFactory.getLogger(RelayHandler.class);
-
-    /** The status audit lines and metrics give a request whose client left before the answer (nginx's 499). */
-    static final int CLIENT_CLOSED_REQUEST = 499;
 
     private final RelayServices services;
     private ChannelHandlerContext ctx;
@@ -106,11 +97,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
         bodyBytes = 0;
         status = 0;
         closeAfter = !ingress.keepAlive || ingress.closeAfter;
-        if (services.side() == RelayServices.Side.INGRESS) {
-            ForwardedHeaders.addToRequest(ingress, ctx.channel().remoteAddress(), services.tls());
-        } else {
-            ingress.head.headers().set(ProxyHeaders.X_REQUEST_ID, ingress.requestId);
-        }
+        ForwardedHeaders.addToRequest(ingress, services, ctx.channel().remoteAddress());
         timer.start(ingress.route.timeoutSeconds());
         connect();
     }
@@ -119,12 +106,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
         UpstreamGroup group = request.route.upstreams();
         target = group.pick(System.nanoTime());
         attempts++;
-        request.head.setUri(target.basePath() + request.route.upstreamPath(request.path)
-                + (request.query == null ? "" : "?" + request.query));
-        request.head.setProtocolVersion(HttpVersion.HTTP_1_1);
-        if (services.side() == RelayServices.Side.EGRESS) {
-            request.head.headers().set(HttpHeaderNames.HOST, target.authority());
-        }
+        ForwardedHeaders.aimAt(request, target, services.side());
         UpstreamEndpoint endpoint = UpstreamEndpoint.of(target);
         Channel pooled = retried ? null : pool.pollIdle(endpoint);
         if (pooled != null) {
@@ -260,18 +242,14 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
                 switchToTunnel(response);
                 return;
             }
-            FullHttpResponse interim = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(),
-                    ctx.alloc().buffer(0), response.headers(), EmptyHttpHeaders.INSTANCE);
-            ForwardedHeaders.prepareResponse(interim, request, false);
-            interim.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
-            ctx.write(interim);
+            ctx.write(ForwardedHeaders.interim(ctx.alloc(), response, request));
             return;
         }
         services.log().metrics().upstreamLatency(request.agentName(), System.nanoTime() - sentNanos);
         upstreamKeepAlive = HttpUtil.isKeepAlive(response);
         status = response.status().code();
-        if (services.tracker().draining()
-                || (request.http10 && !HttpUtil.isContentLengthSet(response) && !isBodyless(response))) {
+        if (services.tracker().draining() || (request.http10 && !HttpUtil.isContentLengthSet(response)
+                && !ForwardedHeaders.isBodyless(response, request))) {
             closeAfter = true;
         }
         ForwardedHeaders.prepareResponse(response, request, closeAfter);
@@ -281,11 +259,6 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
         } else {
             ctx.write(response);
         }
-    }
-
-    private boolean isBodyless(HttpResponse response) {
-        int code = response.status().code();
-        return code == 204 || code == 304 || HttpMethod.HEAD.equals(request.head.method());
     }
 
     private void onResponseContent(HttpContent content) {
@@ -373,9 +346,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
     }
 
     private void switchToTunnel(HttpResponse response) {
-        FullHttpResponse switching = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(),
-                ctx.alloc().buffer(0), response.headers(), EmptyHttpHeaders.INSTANCE);
-        switching.headers().set(ProxyHeaders.X_REQUEST_ID, request.requestId);
+        FullHttpResponse switching = ForwardedHeaders.switchingProtocols(ctx.alloc(), response, request);
         services.log().finished(ctx, request, request.head, request.requestId, 101, null, () -> { });
         timer.cancel();
         tunnel = true;
@@ -413,7 +384,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
         IngressRequest abandoned = request;
         endExchange();
         if (abandoned != null) {
-            services.log().finished(ctx, abandoned, abandoned.head, abandoned.requestId, CLIENT_CLOSED_REQUEST,
+            services.log().finished(ctx, abandoned, abandoned.head, abandoned.requestId, ExchangeLog.CLIENT_CLOSED_REQUEST,
                     "client_closed", () -> { });
         }
         tunnel = false;
