@@ -8,7 +8,7 @@
 # Closed-loop rounds alternate the peers (A B C D E, A B C D E, ...) so machine drift hits all alike; then an
 # open-loop run at 50% of the authenticated route's max throughput shows the latency the proxy adds.
 #
-# usage: benchmarks/load/compare.sh [--quick] [--rounds N] [--duration S] [--connections N]
+# usage: benchmarks/load/compare.sh [--quick] [--rounds N] [--duration S] [--warmup S] [--connections N]
 #                                   [--peers "direct haproxy haproxy-jwt open auth"] [--jfr FILE] [--out PREFIX]
 # --jfr records the proxy with Java Flight Recorder (profile settings) into FILE, written when it stops.
 # Only loopback traffic; everything started here is stopped on exit.
@@ -23,6 +23,7 @@ while [ $# -gt 0 ]; do
     --rounds) rounds="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --connections) connections="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --peers) read -r -a peers <<<"$2"; shift 2 ;;
     --jfr) jfr="$(realpath -m "$2")"; shift 2 ;;
@@ -155,14 +156,14 @@ spec:
   identityProvider: bench-idp
 EOF
 
-"${server[@]}" nginx -p "$work" -c "$work/nginx.conf" & pids+=($!)
+"${server[@]}" nginx -p "$work" -c "$work/nginx.conf" & nginx_pid=$!; pids+=($!)
 haproxy -c -q -f "$work/haproxy.cfg"
-"${server[@]}" haproxy -db -f "$work/haproxy.cfg" & pids+=($!)
+"${server[@]}" haproxy -db -f "$work/haproxy.cfg" & haproxy_pid=$!; pids+=($!)
 sleep 0.5 # the proxy fetches its JWKS from nginx at start
 java_opts="${RUNAGENTS_JAVA_OPTS:-} -Xms512m -Xmx512m -XX:+AlwaysPreTouch"
 [ -n "$jfr" ] && java_opts="$java_opts -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$jfr"
 RUNAGENTS_JAVA_OPTS="$java_opts" \
-  "${server[@]}" "$root/bin/runagents" serve --config "$work/conf" >"$work/proxy.log" 2>&1 & pids+=($!)
+  "${server[@]}" "$root/bin/runagents" serve --config "$work/conf" >"$work/proxy.log" 2>&1 & proxy_pid=$!; pids+=($!)
 for _ in $(seq 1 100); do
   curl -sf -o /dev/null "http://127.0.0.1:18492/readyz" && break
   sleep 0.2
@@ -193,12 +194,28 @@ peer_args() { # name -> LoadGen target arguments
     auth) echo "--url http://127.0.0.1:$ingress/auth/hello --host bench.example.test --token-file $work/token.txt" ;;
   esac
 }
+# CPU time is read from /proc for the process that serves each peer (nginx's worker for direct): its CPU
+# microseconds per request hardly depend on what else the machine runs, unlike req/s on a shared machine.
+server_pid() {
+  case "$1" in
+    direct) pgrep -P "$nginx_pid" | head -1 ;;
+    haproxy|haproxy-jwt) echo "$haproxy_pid" ;;
+    open|auth) echo "$proxy_pid" ;;
+  esac
+}
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 load() { # name extra-args...
   local name="$1"; shift
+  local pid before line; pid="$(server_pid "$name")"; before="$(cpu_ticks "$pid")"
   # shellcheck disable=SC2046
-  "${client[@]}" java -Xms256m -Xmx256m -cp "$jar" io.runagents.ingress.benchmarks.load.LoadGen \
+  line="$("${client[@]}" java -Xms256m -Xmx256m -cp "$jar" io.runagents.ingress.benchmarks.load.LoadGen \
     $(peer_args "$name") --label "$name" --connections "$connections" --duration "$duration" \
-    --warmup "$warmup" "$@" 2>>"$work/loadgen.err" | tee -a "$work/results.txt" || true
+    --warmup "$warmup" "$@" 2>>"$work/loadgen.err" || true)"
+  local ticks=$(( $(cpu_ticks "$pid") - before ))
+  # The ticks cover warm-up and measured window alike, so divide by all requests of both (rps * total time).
+  echo "$line" | awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" -v d="$duration" -v w="$warmup" '
+    { for (i = 1; i <= NF; i++) if ($i ~ /^rps=/) rps = substr($i, 5) }
+    { printf "%s cpu_us=%.1f\n", $0, (rps > 0 ? t / hz * 1e6 / (rps * (d + w)) : 0) }' | tee -a "$work/results.txt"
 }
 
 echo "# $(date -u +%FT%TZ) $(nproc) cores; $pinning; $connections connections; ${duration}s per run after ${warmup}s warm-up"
@@ -213,8 +230,7 @@ done
 for round in $(seq 1 "$rounds"); do
   for peer in "${peers[@]}"; do
     echo -n "round $round: "
-    load "$peer" >/dev/null
-    tail -1 "$work/results.txt"
+    load "$peer"
   done
 done
 
@@ -228,7 +244,7 @@ rate="$(awk -v r="$auth_rps" 'BEGIN { printf "%d", r / 2 }')"
 echo "# open loop at $rate req/s (50% of the authenticated route's max), latency from intended send time"
 : >"$work/open.txt"
 for peer in direct haproxy open auth; do
-  load "$peer" --rate "$rate" | tee -a "$work/open.txt" >/dev/null || true
+  load "$peer" --rate "$rate" >>"$work/open.txt"
   tail -1 "$work/open.txt"
 done
 awk -f "$root/benchmarks/load/added-latency.awk" "$work/open.txt"
