@@ -78,8 +78,9 @@ public final class LoadGen {
     public static Result run(Options options) throws InterruptedException {
         Transports transport = Transports.best();
         EventLoopGroup group = transport.newGroup(options.threads(), "loadgen");
+        // Each send writes a retained duplicate (released by the write); this reference is released last.
+        ByteBuf request = Unpooled.directBuffer().writeBytes(requestBytes(options));
         try {
-            ByteBuf request = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(requestBytes(options)));
             long start = System.nanoTime();
             long measureFrom = start + (long) (options.warmupSeconds() * 1e9);
             long end = measureFrom + (long) (options.durationSeconds() * 1e9);
@@ -130,6 +131,7 @@ public final class LoadGen {
             throw new IllegalStateException(e.getCause());
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            request.release();
         }
     }
 
