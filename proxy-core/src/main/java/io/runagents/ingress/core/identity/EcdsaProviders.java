@@ -1,8 +1,14 @@
 package io.runagents.ingress.core.identity;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.ECKey;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
 import org.conscrypt.Conscrypt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +20,9 @@ import org.slf4j.LoggerFactory;
  * Conscrypt is used only for these signatures, never installed as a global provider, and only when its
  * native library loads on this platform; otherwise the JDK's provider is used, with the same output
  * format. {@code -Drunagents.ecdsa.jdk=true} forces the JDK's provider.
+ *
+ * <p>The private key is imported into Conscrypt once: handed a JDK key, Conscrypt would convert it to a
+ * native key (and derive its public point) on every signature, doubling the cost.
  */
 final class EcdsaProviders {
     private static final Logger log = LoggerFactory.getLogger(EcdsaProviders.class);
@@ -24,6 +33,23 @@ final class EcdsaProviders {
     /** Conscrypt's provider when usable here, else null (use the JDK's). */
     static Provider nativeOrNull() {
         return NATIVE;
+    }
+
+    /** An ES256 signer for {@code key}: native when Conscrypt is usable, else the JDK's. */
+    static ECDSASigner signer(ECKey key) throws JOSEException {
+        if (NATIVE != null) {
+            try {
+                PrivateKey imported = KeyFactory.getInstance("EC", NATIVE)
+                        .generatePrivate(new PKCS8EncodedKeySpec(key.toECPrivateKey().getEncoded()));
+                ECDSASigner signer = new ECDSASigner(imported, key.getCurve());
+                signer.getJCAContext().setProvider(NATIVE);
+                return signer;
+            } catch (GeneralSecurityException e) {
+                log.info("identity context signatures use the JDK's ECDSA: Conscrypt refused the key ({})",
+                        e.toString());
+            }
+        }
+        return new ECDSASigner(key);
     }
 
     private static Provider load() {

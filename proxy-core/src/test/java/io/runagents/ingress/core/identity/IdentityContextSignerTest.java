@@ -19,6 +19,14 @@ class IdentityContextSignerTest {
             "alice@company.com", List.of("engineering"), "google", Instant.now().plusSeconds(3600), Map.of(), "k1");
 
     @Test
+    void theNativeProviderLoadsOnLinuxX8664() {
+        // Where Conscrypt ships a native library, the fast path must really be taken (not silently skipped).
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux")
+                && System.getProperty("os.arch").equals("amd64"));
+        assertThat(EcdsaProviders.nativeOrNull()).isNotNull();
+    }
+
+    @Test
     void signaturesVerifyWithTheJdkProvider() throws Exception {
         IdentityContextSigner signer = new IdentityContextSigner(key, Clock.systemUTC());
         ECDSAVerifier jdk = new ECDSAVerifier(key.key().toECPublicKey());
