@@ -1,0 +1,257 @@
+#!/usr/bin/env bash
+# Side-by-side load comparison on loopback, all peers in front of the same nginx backend:
+#   direct        nginx itself (returns 200 "ok")
+#   haproxy       HAProxy, plain proxying
+#   haproxy-jwt   HAProxy with an RS256 jwt_verify rule (plus iss/aud/exp checks) on every request
+#   open          this proxy, open route
+#   auth          this proxy, authenticated route with a valid RS256 token (X-End-User-ID + signed context)
+# Closed-loop rounds alternate the peers (A B C D E, A B C D E, ...) so machine drift hits all alike; then an
+# open-loop run at 50% of the authenticated route's max throughput shows the latency the proxy adds.
+#
+# usage: benchmarks/load/compare.sh [--quick] [--rounds N] [--duration S] [--warmup S] [--connections N]
+#                                   [--peers "direct haproxy haproxy-jwt open auth"] [--jfr FILE] [--out PREFIX]
+# --jfr records the proxy with Java Flight Recorder (profile settings) into FILE, written when it stops.
+# Only loopback traffic; everything started here is stopped on exit.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+rounds=3 duration=10 warmup=2 connections=32 out="" jfr=""
+peers=(direct haproxy haproxy-jwt open auth)
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) rounds=1 duration=3 warmup=1; shift ;;
+    --rounds) rounds="$2"; shift 2 ;;
+    --duration) duration="$2"; shift 2 ;;
+    --connections) connections="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
+    --out) out="$2"; shift 2 ;;
+    --peers) read -r -a peers <<<"$2"; shift 2 ;;
+    --jfr) jfr="$(realpath -m "$2")"; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+need=()
+command -v nginx >/dev/null || need+=(nginx)
+command -v haproxy >/dev/null || need+=(haproxy)
+command -v wrk >/dev/null || need+=(wrk)
+command -v taskset >/dev/null || need+=(util-linux)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing ${need[*]} (Debian packages)" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+if [ ! -f "$root/benchmarks/target/benchmarks.jar" ] || [ ! -f "$root/proxy-core/target/runagents.jar" ]; then
+  (cd "$root" && mvn -B -q -DskipTests package) >&2
+fi
+jar="$root/benchmarks/target/benchmarks.jar"
+
+work="$(mktemp -d /tmp/runagents-compare.XXXXXX)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+# Two cores or more: the load generator gets core 0, every server shares core 1 (only one is loaded at a
+# time), so a peer's figure is what one core of server does. One core: no pinning.
+if [ "$(nproc)" -ge 2 ]; then
+  client=(taskset -c 0) server=(taskset -c 1)
+  pinning="load generator on core 0, servers on core 1 (taskset)"
+else
+  client=() server=()
+  pinning="no pinning (1 core)"
+fi
+
+backend=18480 hap_plain=18481 hap_jwt=18482 ingress=18490
+java -cp "$jar" io.runagents.ingress.benchmarks.load.BenchCredentials "$work" >/dev/null
+token="$(cat "$work/token.txt")"
+chmod 755 "$work" && chmod 644 "$work/jwks.json" # nginx's workers run unprivileged
+
+mkdir -p "$work/nginx-tmp" "$work/conf/identity-providers" "$work/conf/agents"
+cat >"$work/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx-tmp; proxy_temp_path $work/nginx-tmp; fastcgi_temp_path $work/nginx-tmp;
+  uwsgi_temp_path $work/nginx-tmp; scgi_temp_path $work/nginx-tmp;
+  keepalive_requests 10000000;
+  keepalive_timeout 300s;
+  server {
+    listen 127.0.0.1:$backend;
+    location = /jwks.json { root $work; default_type application/json; }
+    location / { default_type text/plain; return 200 "ok\n"; }
+  }
+}
+EOF
+
+cat >"$work/haproxy.cfg" <<EOF
+global
+  nbthread 1
+  maxconn 4000
+defaults
+  mode http
+  timeout connect 2s
+  timeout client 300s
+  timeout server 300s
+  option http-keep-alive
+  http-reuse always
+frontend plain
+  bind 127.0.0.1:$hap_plain
+  default_backend agent
+frontend jwt
+  bind 127.0.0.1:$hap_jwt
+  # The documented jwt_verify recipe, plus the claim checks this proxy also makes (iss, aud, exp) and the
+  # user id forwarded, so both sides do comparable work.
+  http-request set-var(txn.bearer) http_auth_bearer
+  http-request set-var(txn.jwt_alg) var(txn.bearer),jwt_header_query('\$.alg')
+  http-request deny unless { var(txn.jwt_alg) -m str RS256 }
+  http-request deny unless { var(txn.bearer),jwt_verify(txn.jwt_alg,"$work/pubkey.pem") -m int 1 }
+  http-request deny unless { var(txn.bearer),jwt_payload_query('\$.iss') -m str https://idp.bench.test }
+  http-request deny unless { var(txn.bearer),jwt_payload_query('\$.aud') -m str bench.example.test }
+  http-request set-var(txn.exp) var(txn.bearer),jwt_payload_query('\$.exp','int')
+  http-request set-var(txn.now) date()
+  http-request deny if { var(txn.exp),sub(txn.now) -m int lt 0 }
+  http-request set-header X-End-User-ID %[var(txn.bearer),jwt_payload_query('\$.email')]
+  http-request del-header Authorization
+  default_backend agent
+backend agent
+  server nginx 127.0.0.1:$backend
+EOF
+
+cat >"$work/conf/proxy.yaml" <<EOF
+listen: { ingress: "127.0.0.1:$ingress", egress: "127.0.0.1:18491", admin: "127.0.0.1:18492" }
+dataDir: $work/proxy-data
+EOF
+cat >"$work/conf/identity-providers/bench.yaml" <<EOF
+name: bench-idp
+spec:
+  host: bench.example.test
+  identityProvider:
+    issuer: https://idp.bench.test
+    jwksUri: http://127.0.0.1:$backend/jwks.json
+    audiences: [bench.example.test]
+  userIDClaim: email
+EOF
+cat >"$work/conf/agents/open.yaml" <<EOF
+name: open-agent
+spec:
+  pathPrefix: /open
+  upstream: http://127.0.0.1:$backend
+  stripPrefix: true
+  access: open
+EOF
+cat >"$work/conf/agents/auth.yaml" <<EOF
+name: auth-agent
+spec:
+  pathPrefix: /auth
+  upstream: http://127.0.0.1:$backend
+  stripPrefix: true
+  access: authenticated
+  identityProvider: bench-idp
+EOF
+
+"${server[@]}" nginx -p "$work" -c "$work/nginx.conf" & nginx_pid=$!; pids+=($!)
+haproxy -c -q -f "$work/haproxy.cfg"
+"${server[@]}" haproxy -db -f "$work/haproxy.cfg" & haproxy_pid=$!; pids+=($!)
+sleep 0.5 # the proxy fetches its JWKS from nginx at start
+java_opts="${RUNAGENTS_JAVA_OPTS:-} -Xms512m -Xmx512m -XX:+AlwaysPreTouch"
+[ -n "$jfr" ] && java_opts="$java_opts -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$jfr"
+RUNAGENTS_JAVA_OPTS="$java_opts" \
+  "${server[@]}" "$root/bin/runagents" serve --config "$work/conf" >"$work/proxy.log" 2>&1 & proxy_pid=$!; pids+=($!)
+for _ in $(seq 1 100); do
+  curl -sf -o /dev/null "http://127.0.0.1:18492/readyz" && break
+  sleep 0.2
+done
+
+check() { # name expected-status curl-args...
+  local name="$1" want="$2"; shift 2
+  local got; got="$(curl -s -o /dev/null -w '%{http_code}' "$@")"
+  if [ "$got" != "$want" ]; then
+    echo "peer $name answered $got, expected $want; proxy log:" >&2; tail -20 "$work/proxy.log" >&2; exit 1
+  fi
+}
+auth=(-H "Authorization: Bearer $token")
+check direct 200 "http://127.0.0.1:$backend/hello"
+check haproxy 200 "http://127.0.0.1:$hap_plain/hello"
+check haproxy-jwt 200 "${auth[@]}" "http://127.0.0.1:$hap_jwt/hello"
+check haproxy-jwt-no-token 403 "http://127.0.0.1:$hap_jwt/hello"
+check open 200 -H "Host: bench.example.test" "http://127.0.0.1:$ingress/open/hello"
+check auth 200 "${auth[@]}" -H "Host: bench.example.test" "http://127.0.0.1:$ingress/auth/hello"
+check auth-no-token 401 -H "Host: bench.example.test" "http://127.0.0.1:$ingress/auth/hello"
+
+peer_args() { # name -> LoadGen target arguments
+  case "$1" in
+    direct) echo "--url http://127.0.0.1:$backend/hello" ;;
+    haproxy) echo "--url http://127.0.0.1:$hap_plain/hello" ;;
+    haproxy-jwt) echo "--url http://127.0.0.1:$hap_jwt/hello --token-file $work/token.txt" ;;
+    open) echo "--url http://127.0.0.1:$ingress/open/hello --host bench.example.test" ;;
+    auth) echo "--url http://127.0.0.1:$ingress/auth/hello --host bench.example.test --token-file $work/token.txt" ;;
+  esac
+}
+# CPU time is read from /proc for the process that serves each peer (nginx's worker for direct): its CPU
+# microseconds per request hardly depend on what else the machine runs, unlike req/s on a shared machine.
+server_pid() {
+  case "$1" in
+    direct) pgrep -P "$nginx_pid" | head -1 ;;
+    haproxy|haproxy-jwt) echo "$haproxy_pid" ;;
+    open|auth) echo "$proxy_pid" ;;
+  esac
+}
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+load() { # name extra-args...
+  local name="$1"; shift
+  local pid before line; pid="$(server_pid "$name")"; before="$(cpu_ticks "$pid")"
+  # shellcheck disable=SC2046
+  line="$("${client[@]}" java -Xms256m -Xmx256m -cp "$jar" io.runagents.ingress.benchmarks.load.LoadGen \
+    $(peer_args "$name") --label "$name" --connections "$connections" --duration "$duration" \
+    --warmup "$warmup" "$@" 2>>"$work/loadgen.err" || true)"
+  local ticks=$(( $(cpu_ticks "$pid") - before ))
+  # The ticks cover warm-up and measured window alike, so divide by all requests of both (rps * total time).
+  echo "$line" | awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" -v d="$duration" -v w="$warmup" '
+    { for (i = 1; i <= NF; i++) if ($i ~ /^rps=/) rps = substr($i, 5) }
+    { printf "%s cpu_us=%.1f\n", $0, (rps > 0 ? t / hz * 1e6 / (rps * (d + w)) : 0) }' | tee -a "$work/results.txt"
+}
+
+echo "# $(date -u +%FT%TZ) $(nproc) cores; $pinning; $connections connections; ${duration}s per run after ${warmup}s warm-up"
+echo "# haproxy: $(haproxy -v | head -1)"
+echo "# nginx: $(nginx -v 2>&1)"
+echo "# java: $(java -version 2>&1 | head -1)"
+# One unrecorded pass first, so that every peer (the JVM's JIT above all) is warm before round 1.
+for peer in "${peers[@]}"; do
+  duration=$((warmup * 3)) warmup=1 load "$peer" >/dev/null
+done
+: >"$work/results.txt"
+for round in $(seq 1 "$rounds"); do
+  for peer in "${peers[@]}"; do
+    echo -n "round $round: "
+    load "$peer"
+  done
+done
+
+summary="$(awk -f "$root/benchmarks/load/summarize.awk" "$work/results.txt")"
+echo "$summary"
+
+# Open loop at half of the authenticated route's max throughput: the latency each hop adds when not saturated.
+auth_rps="$(echo "$summary" | awk '$1 == "auth" { print $2 }')"
+[ -z "$auth_rps" ] && exit 0
+rate="$(awk -v r="$auth_rps" 'BEGIN { printf "%d", r / 2 }')"
+echo "# open loop at $rate req/s (50% of the authenticated route's max), latency from intended send time"
+: >"$work/open.txt"
+for peer in direct haproxy open auth; do
+  load "$peer" --rate "$rate" >>"$work/open.txt"
+  tail -1 "$work/open.txt"
+done
+awk -f "$root/benchmarks/load/added-latency.awk" "$work/open.txt"
+if [ -n "$out" ]; then
+  cp "$work/results.txt" "$out.closed.txt"
+  cp "$work/open.txt" "$out.open.txt"
+fi
+if [ -s "$work/loadgen.err" ] && grep -q WARNING "$work/loadgen.err"; then
+  echo "# warnings from the load generator:"; grep WARNING "$work/loadgen.err"
+fi

@@ -1,0 +1,72 @@
+package io.runagents.ingress.core.identity;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.ECKey;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import org.conscrypt.Conscrypt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chooses the JCA provider for the ES256 signature that every authenticated request costs
+ * ({@code X-End-User-Context}). The JDK 17 provider computes P-256 in Java and needs hundreds of
+ * microseconds per signature, more than the rest of the request; Conscrypt (BoringSSL, native) needs tens.
+ * Conscrypt is used only for these signatures, never installed as a global provider, and only when its
+ * native library loads on this platform; otherwise the JDK's provider is used, with the same output
+ * format. {@code -Drunagents.ecdsa.jdk=true} forces the JDK's provider.
+ *
+ * <p>The private key is imported into Conscrypt once: handed a JDK key, Conscrypt would convert it to a
+ * native key (and derive its public point) on every signature, doubling the cost.
+ */
+final class EcdsaProviders {
+    private static final Logger log = LoggerFactory.getLogger(EcdsaProviders.class);
+    private static final Provider NATIVE = load();
+
+    private EcdsaProviders() { }
+
+    /** Conscrypt's provider when usable here, else null (use the JDK's). */
+    static Provider nativeOrNull() {
+        return NATIVE;
+    }
+
+    /** An ES256 signer for {@code key}: native when Conscrypt is usable, else the JDK's. */
+    static ECDSASigner signer(ECKey key) throws JOSEException {
+        if (NATIVE != null) {
+            try {
+                PrivateKey imported = KeyFactory.getInstance("EC", NATIVE)
+                        .generatePrivate(new PKCS8EncodedKeySpec(key.toECPrivateKey().getEncoded()));
+                ECDSASigner signer = new ECDSASigner(imported, key.getCurve());
+                signer.getJCAContext().setProvider(NATIVE);
+                return signer;
+            } catch (GeneralSecurityException e) {
+                log.info("identity context signatures use the JDK's ECDSA: Conscrypt refused the key ({})",
+                        e.toString());
+            }
+        }
+        return new ECDSASigner(key);
+    }
+
+    private static Provider load() {
+        if (Boolean.getBoolean("runagents.ecdsa.jdk")) {
+            return null;
+        }
+        try {
+            if (!Conscrypt.isAvailable()) {
+                log.info("identity context signatures use the JDK's ECDSA: no native Conscrypt for this platform");
+                return null;
+            }
+            Provider provider = Conscrypt.newProvider();
+            Signature.getInstance("SHA256withECDSA", provider);
+            return provider;
+        } catch (LinkageError | GeneralSecurityException | RuntimeException e) {
+            log.info("identity context signatures use the JDK's ECDSA: Conscrypt unusable ({})", e.toString());
+            return null;
+        }
+    }
+}
