@@ -2,13 +2,16 @@ package io.runagents.ingress.core.identity;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.Signature;
+import java.security.interfaces.ECPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import org.conscrypt.Conscrypt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +53,22 @@ final class EcdsaProviders {
             }
         }
         return new ECDSASigner(key);
+    }
+
+    /** An ES256 verifier for {@code key}'s public part: native when Conscrypt is usable, else the JDK's. */
+    static ECDSAVerifier verifier(ECKey key) throws JOSEException {
+        if (NATIVE != null) {
+            try {
+                ECPublicKey imported = (ECPublicKey) KeyFactory.getInstance("EC", NATIVE)
+                        .generatePublic(new X509EncodedKeySpec(key.toECPublicKey().getEncoded()));
+                ECDSAVerifier verifier = new ECDSAVerifier(imported);
+                verifier.getJCAContext().setProvider(NATIVE);
+                return verifier;
+            } catch (GeneralSecurityException | ClassCastException e) {
+                log.info("identity context checks use the JDK's ECDSA: Conscrypt refused the key ({})", e.toString());
+            }
+        }
+        return new ECDSAVerifier(key.toECPublicKey());
     }
 
     private static Provider load() {

@@ -40,7 +40,7 @@ public final class IdentityContextVerifier {
         this.key = key;
         this.clock = clock;
         try {
-            this.verifier = new ECDSAVerifier(key.key().toECPublicKey());
+            this.verifier = EcdsaProviders.verifier(key.key());
         } catch (JOSEException e) {
             throw new IllegalArgumentException("identity context key unusable: " + e.getMessage(), e);
         }
