@@ -383,6 +383,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
         Channel channel = upstream;
         IngressRequest abandoned = request;
         endExchange();
+        timer.stop();
         if (abandoned != null) {
             services.log().finished(ctx, abandoned, abandoned.head, abandoned.requestId, ExchangeLog.CLIENT_CLOSED_REQUEST,
                     "client_closed", () -> { });
