@@ -134,8 +134,17 @@ final class AuditFile implements AutoCloseable {
         }
     }
 
+    private long cachedEpochDay = Long.MIN_VALUE;
+    private LocalDate cachedToday;
+
     private LocalDate today() {
-        return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        // Called per line: derive the date only when the UTC day number changes.
+        long epochDay = Math.floorDiv(clock.millis(), 86_400_000L);
+        if (epochDay != cachedEpochDay) {
+            cachedEpochDay = epochDay;
+            cachedToday = LocalDate.ofEpochDay(epochDay);
+        }
+        return cachedToday;
     }
 
     private FileAttribute<?>[] permissions() {
