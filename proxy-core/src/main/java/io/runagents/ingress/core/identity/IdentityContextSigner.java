@@ -18,6 +18,8 @@ import java.util.List;
  * claims are written directly as JSON, so a request costs one ECDSA signature and no JSON library.
  */
 public final class IdentityContextSigner {
+    private static final java.util.Base64.Encoder BASE64URL = java.util.Base64.getUrlEncoder().withoutPadding();
+
     private final ContextSigningKey key;
     private final ECDSASigner signer;
     private final JWSHeader header;
@@ -64,7 +66,8 @@ public final class IdentityContextSigner {
         json.append(",\"rid\":");
         Json.appendString(json, requestId);
         json.append(",\"iat\":").append(now).append(",\"exp\":").append(exp).append('}');
-        String signingInput = encodedHeader + '.' + Base64URL.encode(json.toString().getBytes(StandardCharsets.UTF_8));
+        // The JDK's encoder (an intrinsic) costs a fraction of Nimbus's general-purpose one, per request.
+        String signingInput = encodedHeader + '.' + BASE64URL.encodeToString(json.toString().getBytes(StandardCharsets.UTF_8));
         try {
             Base64URL signature = signer.sign(header, signingInput.getBytes(StandardCharsets.US_ASCII));
             return signingInput + '.' + signature;
