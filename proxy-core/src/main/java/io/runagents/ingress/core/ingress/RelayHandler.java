@@ -228,8 +228,10 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
         } else if (msg instanceof LastHttpContent last && skipInterimEnd) {
             skipInterimEnd = false;
             last.release();
+        } else if (msg instanceof LastHttpContent last) {
+            finish(last);
         } else if (msg instanceof HttpContent content) {
-            onResponseContent(content);
+            ctx.write(content);
         } else {
             ReferenceCountUtil.release(msg);
         }
@@ -258,14 +260,6 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
             finish((LastHttpContent) response);
         } else {
             ctx.write(response);
-        }
-    }
-
-    private void onResponseContent(HttpContent content) {
-        if (content instanceof LastHttpContent last) {
-            finish(last);
-        } else {
-            ctx.write(content);
         }
     }
 

@@ -14,13 +14,10 @@ import io.runagents.ingress.core.testing.Behaviors;
 import io.runagents.ingress.core.testing.MemoryProbe;
 import io.runagents.ingress.core.testing.RawHttp;
 import io.runagents.ingress.core.testing.StubAgent;
+import io.runagents.ingress.core.testing.Streams;
 import io.runagents.ingress.core.testing.TestConfigs;
 import io.runagents.ingress.jwt.AuthResult;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -90,7 +87,7 @@ class EgressStreamingTest {
             assertThat(written.get()).as("bytes the tool got rid of while the agent read nothing")
                     .isLessThan(TOTAL / 2);
 
-            assertThat(drain(agent.input(), TOTAL)).isEqualTo(TOTAL);
+            assertThat(Streams.drain(agent.input(), TOTAL)).isEqualTo(TOTAL);
             assertThat(probe.peakGrowth()).as("growth of the proxy's pooled buffers").isLessThan(MAX_BUFFERED);
             // The connection is still good for another tool call.
             assertThat(agent.send(head("GET", "/tools/files/after", "Content-Length: 0")).read().status())
@@ -104,7 +101,7 @@ class EgressStreamingTest {
         tool.pauseReading(true);
         AtomicLong sent = new AtomicLong();
         try (RawHttp agent = new RawHttp(proxy.egressAddress()); MemoryProbe probe = MemoryProbe.start()) {
-            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> upload(agent.output(), sent));
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> Streams.upload(agent.output(), head("POST", "/tools/files/upload", "Content-Length: " + TOTAL), TOTAL, sent));
 
             // The tool reads nothing: once the socket buffers are full the agent must be stuck.
             awaitStalled(sent::get);
@@ -151,36 +148,6 @@ class EgressStreamingTest {
             assertThat(agent.readLine()).isEmpty(); // the end of the chunked body
         }
         assertThat(tool.received()).hasSize(1);
-    }
-
-    private void upload(OutputStream out, AtomicLong sent) {
-        try {
-            out.write(head("POST", "/tools/files/upload", "Content-Length: " + TOTAL)
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            byte[] chunk = new byte[64 * 1024];
-            for (long left = TOTAL; left > 0; ) {
-                int n = (int) Math.min(chunk.length, left);
-                out.write(chunk, 0, n);
-                left -= n;
-                sent.addAndGet(n);
-            }
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static long drain(InputStream in, long total) throws IOException {
-        byte[] buffer = new byte[64 * 1024];
-        long read = 0;
-        while (read < total) {
-            int n = in.read(buffer, 0, (int) Math.min(buffer.length, total - read));
-            if (n < 0) {
-                break;
-            }
-            read += n;
-        }
-        return read;
     }
 
     private static List<String> linesUntil(RawHttp client, String last) throws IOException {

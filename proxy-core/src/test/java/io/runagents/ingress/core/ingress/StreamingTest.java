@@ -8,10 +8,8 @@ import io.runagents.ingress.core.testing.Behaviors;
 import io.runagents.ingress.core.testing.MemoryProbe;
 import io.runagents.ingress.core.testing.RawHttp;
 import io.runagents.ingress.core.testing.StubAgent;
+import io.runagents.ingress.core.testing.Streams;
 import io.runagents.ingress.core.testing.TestConfigs;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -51,7 +49,7 @@ class StreamingTest {
         agent.pauseReading(true);
         AtomicLong sent = new AtomicLong();
         try (RawHttp client = new RawHttp(proxy.ingressAddress()); MemoryProbe probe = MemoryProbe.start()) {
-            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> upload(client.output(), sent));
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> Streams.upload(client.output(), "POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: " + TOTAL + "\r\n\r\n", TOTAL, sent));
 
             // The agent reads nothing: once the socket buffers are full the client must be stuck.
             awaitStalled(sent::get);
@@ -83,7 +81,7 @@ class StreamingTest {
             assertThat(written.get()).as("bytes the agent got rid of while the client read nothing")
                     .isLessThan(TOTAL / 4);
 
-            assertThat(drain(client.input(), TOTAL)).isEqualTo(TOTAL);
+            assertThat(Streams.drain(client.input(), TOTAL)).isEqualTo(TOTAL);
             assertThat(probe.peakGrowth()).as("growth of the proxy's pooled buffers").isLessThan(MAX_BUFFERED);
             // The connection is still good for another request.
             assertThat(client.send("GET /after HTTP/1.1\r\nHost: a\r\n\r\n").read().status()).isEqualTo(200);
@@ -110,36 +108,6 @@ class StreamingTest {
             assertThat(rest).contains("data: second").endsWith("0");
             assertThat(client.readLine()).isEmpty(); // the end of the chunked body
         }
-    }
-
-    private static void upload(OutputStream out, AtomicLong sent) {
-        try {
-            out.write(("POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: " + TOTAL + "\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            byte[] chunk = new byte[64 * 1024];
-            for (long left = TOTAL; left > 0; ) {
-                int n = (int) Math.min(chunk.length, left);
-                out.write(chunk, 0, n);
-                left -= n;
-                sent.addAndGet(n);
-            }
-            out.flush();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static long drain(InputStream in, long total) throws java.io.IOException {
-        byte[] buffer = new byte[64 * 1024];
-        long read = 0;
-        while (read < total) {
-            int n = in.read(buffer, 0, (int) Math.min(buffer.length, total - read));
-            if (n < 0) {
-                break;
-            }
-            read += n;
-        }
-        return read;
     }
 
     private static List<String> linesUntil(RawHttp client, String last) throws java.io.IOException {
