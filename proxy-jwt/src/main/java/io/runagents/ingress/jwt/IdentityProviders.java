@@ -100,9 +100,23 @@ public final class IdentityProviders implements AutoCloseable {
     /**
      * The configuration after a reload. Settings changes apply to kept authenticators too ({@code jwks} timings,
      * {@code tokenCache.maxEntries}, {@code maxTokenBytes}); they do not reset keys or cached tokens.
+     * Equivalent to {@link #stage} followed by {@link #commit}.
      */
     public IdentityProviders reconfigure(List<IdentityProvider> providers, JwksSettings jwks,
                                          TokenCacheSettings tokenCache, int maxTokenBytes) {
+        IdentityProviders updated = stage(providers, jwks, tokenCache, maxTokenBytes);
+        updated.commit(this);
+        return updated;
+    }
+
+    /**
+     * The configuration a reload is about to apply, built beside this one without disturbing it: kept
+     * providers are shared, changed and added ones get new authenticators (prefetch them with
+     * {@link #prefetchAll()}), and this instance keeps serving untouched until {@link #commit} (or, when the
+     * reload is abandoned, {@link #discard}).
+     */
+    public IdentityProviders stage(List<IdentityProvider> providers, JwksSettings jwks,
+                                   TokenCacheSettings tokenCache, int maxTokenBytes) {
         engine.update(jwks, tokenCache, maxTokenBytes);
         Map<String, JwtAuthenticator> next = new LinkedHashMap<>();
         for (IdentityProvider p : providers) {
@@ -114,14 +128,31 @@ public final class IdentityProviders implements AutoCloseable {
                 next.put(p.name(), engine.newAuthenticator(p));
             }
         }
-        for (JwtAuthenticator old : byName.values()) {
-            if (next.get(old.provider().name()) != old) {
+        return new IdentityProviders(engine, next);
+    }
+
+    /** Makes this staged instance the live one: the authenticators of {@code previous} it replaced are retired. */
+    public void commit(IdentityProviders previous) {
+        for (JwtAuthenticator old : previous.byName.values()) {
+            if (byName.get(old.provider().name()) != old) {
                 old.retire();
             }
         }
-        IdentityProviders updated = new IdentityProviders(engine, next);
-        engine.live = updated;
-        return updated;
+        engine.live = this;
+    }
+
+    /** Abandons this staged instance: the authenticators it added (not shared with {@code live}) are retired. */
+    public void discard(IdentityProviders live) {
+        for (JwtAuthenticator added : byName.values()) {
+            if (live.byName.get(added.provider().name()) != added) {
+                added.retire();
+            }
+        }
+    }
+
+    /** {@link #stage(List, JwksSettings, TokenCacheSettings, int)} with the values of {@code settings}. */
+    public IdentityProviders stage(List<IdentityProvider> providers, ProxySettings settings) {
+        return stage(providers, settings.jwks(), settings.tokenCache(), settings.limits().maxTokenBytes());
     }
 
     /** {@link #reconfigure(List, JwksSettings, TokenCacheSettings, int)} with the values of {@code settings}. */

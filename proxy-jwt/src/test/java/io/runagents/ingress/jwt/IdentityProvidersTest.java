@@ -87,6 +87,35 @@ class IdentityProvidersTest {
     }
 
     @Test
+    void aStagedReloadLeavesTheServingProvidersUntouchedUntilCommitted() {
+        IdentityProviders first = build(List.of(a, b));
+        first.prefetchAll().toCompletableFuture().join();
+        String token = token();
+        assertThat(first.forProvider("b").authenticate(token)).isInstanceOf(AuthResult.Authenticated.class);
+        JwtAuthenticator oldB = first.forProvider("b");
+        IdentityProvider changedB = new IdentityProvider("b", b.host(), b.issuer(), b.jwksUri(), b.audiences(),
+                b.algorithms(), 30, b.maxTokenLifetimeSeconds(), b.userIdClaim(), b.allowedDomains(), b.groupsClaim(),
+                b.forwardToken(), Map.of());
+
+        IdentityProviders staged = first.stage(List.of(a, changedB), JwksSettings.DEFAULTS, TokenCacheSettings.DEFAULTS,
+                8192);
+        staged.prefetchAll().toCompletableFuture().join();
+        // Still serving: the old provider keeps its cached verdicts while the new one warms up.
+        assertThat(first.tokenCache().getIfPresent(oldB.generation(), token)).isNotNull();
+        assertThat(first.forProvider("b")).isSameAs(oldB);
+
+        staged.commit(first);
+        assertThat(first.tokenCache().getIfPresent(oldB.generation(), token)).as("retired at the swap").isNull();
+        assertThat(staged.forProvider("b").authenticate(token)).isInstanceOf(AuthResult.Authenticated.class);
+
+        IdentityProviders abandoned = staged.stage(List.of(a), JwksSettings.DEFAULTS, TokenCacheSettings.DEFAULTS, 8192);
+        abandoned.discard(staged);
+        assertThat(staged.forProvider("b").authenticate(token)).as("discarding a stage retires nothing live")
+                .isInstanceOf(AuthResult.Authenticated.class);
+        staged.close();
+    }
+
+    @Test
     void maxTokenBytesReloadsLive() {
         IdentityProviders first = build(List.of(a));
         first.prefetchAll().toCompletableFuture().join();

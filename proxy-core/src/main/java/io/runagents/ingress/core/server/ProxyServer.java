@@ -244,19 +244,32 @@ public final class ProxyServer implements AutoCloseable {
     public synchronized void apply(ConfigSnapshot snapshot) {
         Staged ready = staged;
         staged = null;
-        providers = ready != null && ready.snapshot() == snapshot ? ready.providers()
-                : providers.reconfigure(snapshot.identityProviders(), snapshot.proxy());
-        config.set(RuntimeConfig.of(snapshot, providers));
+        IdentityProviders next;
+        if (ready != null && ready.snapshot() == snapshot) {
+            next = ready.providers();
+        } else {
+            if (ready != null) {
+                ready.providers().discard(providers);
+            }
+            next = providers.stage(snapshot.identityProviders(), snapshot.proxy());
+        }
+        config.set(RuntimeConfig.of(snapshot, next));
+        // Retire what the new configuration replaced only now: until the swap, the old one served unchanged.
+        next.commit(providers);
+        providers = next;
     }
 
     /**
-     * Readies {@code snapshot} for {@link #apply}: new and changed identity providers fetch their keys
-     * (each fetch bounded by {@code jwks.fetchTimeoutMillis}). The stage never fails: a provider that
-     * could not fetch reports it in {@code /readyz}.
+     * Readies {@code snapshot} for {@link #apply}: new and changed identity providers get their own
+     * authenticators, beside the serving ones, and fetch their keys (each fetch bounded by
+     * {@code jwks.fetchTimeoutMillis}). The stage never fails: a provider that could not fetch reports it
+     * in {@code /readyz}. The serving configuration is untouched until the swap.
      */
     public synchronized CompletionStage<Void> prepare(ConfigSnapshot snapshot) {
-        IdentityProviders next = providers.reconfigure(snapshot.identityProviders(), snapshot.proxy());
-        providers = next;
+        if (staged != null) {
+            staged.providers().discard(providers);
+        }
+        IdentityProviders next = providers.stage(snapshot.identityProviders(), snapshot.proxy());
         staged = new Staged(snapshot, next);
         return next.prefetchAll();
     }
