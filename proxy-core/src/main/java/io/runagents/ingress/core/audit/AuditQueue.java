@@ -24,6 +24,11 @@ final class AuditQueue {
     private final AtomicInteger parked = new AtomicInteger();
     private final AtomicBoolean idle = new AtomicBoolean();
     private volatile Thread consumer;
+    /** How long the consumer waits for more lines before looking again, while traffic flows. */
+    private static final long LINGER_NANOS = 1_000_000;
+    /** Consecutive empty waits (100 ms without a line) after which it sleeps until a producer wakes it. */
+    private static final int WAITS_BEFORE_SLEEP = 100;
+    private int emptyWaits; // consumer-confined
     private volatile boolean closed;
 
     AuditQueue(int capacity) {
@@ -46,7 +51,11 @@ final class AuditQueue {
             parked.incrementAndGet();
             entries.add(new Line(record, callbackExecutor, onAccepted));
         }
-        wakeConsumer();
+        if (!accepted || ahead >= capacity / 2) {
+            LockSupport.unpark(consumer); // a caller waits for room, or room runs short: no lingering
+        } else {
+            wakeConsumer();
+        }
         return accepted;
     }
 
@@ -54,13 +63,14 @@ final class AuditQueue {
     void offerFlush(CompletableFuture<Void> done) {
         countIn();
         entries.add(new Flush(done));
-        wakeConsumer();
+        LockSupport.unpark(consumer);
     }
 
     /** Consumer: the next entry, or null when none is there yet. */
     Entry poll() {
         Entry entry = entries.poll();
         if (entry != null) {
+            emptyWaits = 0;
             if (entry instanceof Line line && line.parked()) {
                 parked.decrementAndGet();
             }
@@ -78,6 +88,13 @@ final class AuditQueue {
     void awaitWork() {
         if (closed) {
             Thread.onSpinWait(); // a producer counted itself in and is about to enqueue
+            return;
+        }
+        if (emptyWaits < WAITS_BEFORE_SLEEP) {
+            // Under traffic the consumer lingers instead of being woken for each line: an unpark per
+            // request would cost every request a futex call and a context switch. A line waits 1 ms at most.
+            emptyWaits++;
+            LockSupport.parkNanos(this, LINGER_NANOS);
             return;
         }
         idle.set(true);
