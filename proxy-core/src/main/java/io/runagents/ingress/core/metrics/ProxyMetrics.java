@@ -41,7 +41,8 @@ public final class ProxyMetrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ConcurrentHashMap<String, AgentMeters> agents = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Counter> authCounters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, Counter>> authCounters =
+            new ConcurrentHashMap<>();
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private volatile Supplier<IdentityProviders> identity;
     private volatile MultiGauge jwksKeys;
@@ -135,12 +136,16 @@ public final class ProxyMetrics implements AutoCloseable {
 
     /** Counts an authentication decision: {@code runagents_auth_total{provider, result}}. */
     public void authResult(String provider, String result) {
-        String key = provider + '\u0000' + result;
-        Counter counter = authCounters.get(key);
+        // Two map reads, no key built per request: this runs for every authenticated request.
+        ConcurrentHashMap<String, Counter> byResult = authCounters.get(provider);
+        if (byResult == null) {
+            byResult = authCounters.computeIfAbsent(provider, p -> new ConcurrentHashMap<>());
+        }
+        Counter counter = byResult.get(result);
         if (counter == null) {
-            counter = authCounters.computeIfAbsent(key, k -> Counter.builder(PREFIX + "auth")
+            counter = byResult.computeIfAbsent(result, r -> Counter.builder(PREFIX + "auth")
                     .description("Authentication decisions at the ingress")
-                    .tags("provider", provider, "result", result)
+                    .tags("provider", provider, "result", r)
                     .register(registry));
         }
         counter.increment();
