@@ -6,8 +6,8 @@ import io.runagents.ingress.config.load.YamlConfigLoader;
 import io.runagents.ingress.config.model.IdentityProvider;
 import io.runagents.ingress.config.model.JwksSettings;
 import io.runagents.ingress.config.model.Limits;
+import io.runagents.ingress.core.identity.ProviderSelector;
 import io.runagents.ingress.jwt.TokenDiagnostics;
-import io.runagents.ingress.jwt.TokenPeek;
 import io.runagents.ingress.jwt.jwks.JwksException;
 import io.runagents.ingress.jwt.jwks.JwksSnapshot;
 import java.io.PrintWriter;
@@ -93,13 +93,9 @@ final class TokenCommand {
             if (provider != null) {
                 return providers.stream().filter(p -> p.name().equals(provider)).findFirst();
             }
-            Optional<String> issuer = TokenPeek.issuer(token);
             List<IdentityProvider> candidates = host == null ? providers
                     : providers.stream().filter(p -> p.host().equals(host.toLowerCase(Locale.ROOT))).toList();
-            if (candidates.size() == 1) {
-                return Optional.of(candidates.get(0));
-            }
-            return candidates.stream().filter(p -> issuer.isPresent() && p.issuer().equals(issuer.get())).findFirst();
+            return ProviderSelector.issuedBy(candidates, IdentityProvider::issuer, token);
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Which provider checks an authenticated agent's token (SPEC section 3): the agent's named provider; else
@@ -50,21 +51,23 @@ public final class ProviderSelector {
         }
         List<JwtAuthenticator> forHost = byHost.get(host);
         if (forHost != null) {
-            if (forHost.size() == 1) {
-                return forHost.get(0);
-            }
-            Optional<String> issuer = token == null ? Optional.empty() : TokenPeek.issuer(token);
-            if (issuer.isEmpty()) {
-                return forHost.get(0); // it will refuse the token, with the right reason
-            }
-            for (JwtAuthenticator candidate : forHost) {
-                if (candidate.provider().issuer().equals(issuer.get())) {
-                    return candidate;
-                }
-            }
-            return forHost.get(0); // no provider of this host issued it: refused as an issuer mismatch
+            // None of the host's providers issued it: the first refuses it, as an issuer mismatch.
+            return issuedBy(forHost, a -> a.provider().issuer(), token).orElse(forHost.get(0));
         }
         return onlyOne;
+    }
+
+    /**
+     * Among candidate providers, the one that checks {@code token}: the only candidate, else the one whose
+     * issuer is the token's (unverified) {@code iss}. Shared with {@code runagents token verify}, so the
+     * command picks exactly as the ingress does.
+     */
+    public static <T> Optional<T> issuedBy(List<T> candidates, Function<T, String> issuerOf, String token) {
+        if (candidates.size() == 1) {
+            return Optional.of(candidates.get(0));
+        }
+        Optional<String> issuer = token == null ? Optional.empty() : TokenPeek.issuer(token);
+        return issuer.flatMap(iss -> candidates.stream().filter(c -> issuerOf.apply(c).equals(iss)).findFirst());
     }
 
     /** All providers of this configuration. */
