@@ -1,8 +1,5 @@
 package io.runagents.ingress.core.cli;
 
-import io.runagents.ingress.config.load.ConfigError;
-import io.runagents.ingress.config.load.ConfigLoadResult;
-import io.runagents.ingress.config.load.YamlConfigLoader;
 import io.runagents.ingress.config.model.ConfigSnapshot;
 import io.runagents.ingress.config.model.PolicyRule;
 import io.runagents.ingress.core.policy.PolicyDecision;
@@ -10,7 +7,6 @@ import io.runagents.ingress.core.policy.PolicyEngine;
 import io.runagents.ingress.core.policy.Subject;
 import io.runagents.ingress.core.routing.PathNormalizer;
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -57,12 +53,10 @@ final class PolicyTestCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ConfigLoadResult result = YamlConfigLoader.loadDirectory(config.dir(), 1, Clock.systemUTC());
-        if (result instanceof ConfigLoadResult.Invalid invalid) {
-            invalid.errors().stream().map(ConfigError::toString).forEach(err::println);
+        ConfigSnapshot snapshot = config.load(err);
+        if (snapshot == null) {
             return 1;
         }
-        ConfigSnapshot snapshot = ((ConfigLoadResult.Loaded) result).snapshot();
         String name = target.tool != null ? target.tool : target.agent;
         boolean known = target.tool != null ? snapshot.tool(name).isPresent() : snapshot.agent(name).isPresent();
         if (!known) {

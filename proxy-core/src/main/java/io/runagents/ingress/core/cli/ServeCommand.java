@@ -1,7 +1,5 @@
 package io.runagents.ingress.core.cli;
 
-import io.runagents.ingress.config.load.ConfigError;
-import io.runagents.ingress.config.load.ConfigLoadResult;
 import io.runagents.ingress.config.model.ConfigSnapshot;
 import io.runagents.ingress.config.watch.ConfigStore;
 import io.runagents.ingress.core.server.ConfigReloader;
@@ -30,16 +28,12 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         ConfigStore store = new ConfigStore(config.dir(), Clock.systemUTC());
-        ConfigLoadResult result = store.initialize();
-        if (result instanceof ConfigLoadResult.Invalid invalid) {
-            for (ConfigError error : invalid.errors()) {
-                err.println(error);
-            }
+        ConfigSnapshot snapshot = ConfigDirOption.loadedOrReport(store.initialize(), err);
+        if (snapshot == null) {
             err.printf("%s: invalid configuration, not starting%n", config.dir());
             store.close();
             return 1;
         }
-        ConfigSnapshot snapshot = ((ConfigLoadResult.Loaded) result).snapshot();
         ProxyServer server = ProxyServer.start(snapshot, 0);
         // Hot reload and the /admin API; stopped before the drain so no reload races the shutdown.
         ConfigReloader reloader = ConfigReloader.start(server, store, ConfigReloader.Options.defaults());

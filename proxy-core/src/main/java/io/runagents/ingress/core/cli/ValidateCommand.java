@@ -1,6 +1,5 @@
 package io.runagents.ingress.core.cli;
 
-import io.runagents.ingress.config.load.ConfigError;
 import io.runagents.ingress.config.load.ConfigLoadResult;
 import io.runagents.ingress.config.load.YamlConfigLoader;
 import io.runagents.ingress.config.model.ConfigSnapshot;
@@ -25,14 +24,11 @@ final class ValidateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ConfigLoadResult result = YamlConfigLoader.loadDirectory(config.dir(), 1, Clock.systemUTC());
-        if (result instanceof ConfigLoadResult.Invalid invalid) {
-            for (ConfigError error : invalid.errors()) {
-                err.println(error);
-            }
-            err.printf("%s: %d error(s)%n", config.dir(), invalid.errors().size());
+        ConfigSnapshot snapshot = ConfigDirOption.loadedOrReport(result, err);
+        if (snapshot == null) {
+            err.printf("%s: %d error(s)%n", config.dir(), ((ConfigLoadResult.Invalid) result).errors().size());
             return 1;
         }
-        ConfigSnapshot snapshot = ((ConfigLoadResult.Loaded) result).snapshot();
         out.printf("%s: valid (%d identity providers, %d agents, %d tools, %d policies)%n", config.dir(),
                 snapshot.identityProviders().size(), snapshot.agents().size(), snapshot.tools().size(),
                 snapshot.policies().size());
