@@ -26,7 +26,9 @@ public final class HopByHop {
      *                    {@code Connection: upgrade} stay (and nothing else the client nominated)
      */
     public static void remove(HttpHeaders headers, boolean keepUpgrade) {
-        List<String> connection = headers.getAll(HttpHeaderNames.CONNECTION);
+        // Most requests name nothing in Connection: skip the list (an allocation per message) then.
+        List<String> connection = headers.contains(HttpHeaderNames.CONNECTION)
+                ? headers.getAll(HttpHeaderNames.CONNECTION) : List.of();
         for (int i = 0; i < connection.size(); i++) {
             for (String token : connection.get(i).split(",")) {
                 String name = token.trim();

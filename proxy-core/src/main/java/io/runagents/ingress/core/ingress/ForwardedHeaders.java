@@ -38,11 +38,11 @@ final class ForwardedHeaders {
             headers.remove(HttpHeaderNames.AUTHORIZATION);
         }
         String clientIp = client instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "unknown";
-        List<String> previous = headers.getAll(ProxyHeaders.X_FORWARDED_FOR);
-        if (previous.isEmpty()) {
-            headers.set(ProxyHeaders.X_FORWARDED_FOR, clientIp);
-        } else {
+        if (headers.contains(ProxyHeaders.X_FORWARDED_FOR)) {
+            List<String> previous = headers.getAll(ProxyHeaders.X_FORWARDED_FOR);
             headers.set(ProxyHeaders.X_FORWARDED_FOR, String.join(", ", previous) + ", " + clientIp);
+        } else {
+            headers.set(ProxyHeaders.X_FORWARDED_FOR, clientIp);
         }
         headers.set(ProxyHeaders.X_FORWARDED_PROTO, services.tls() ? "https" : "http");
         headers.set(ProxyHeaders.X_FORWARDED_HOST, request.authority);

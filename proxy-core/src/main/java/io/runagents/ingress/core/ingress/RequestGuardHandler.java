@@ -94,6 +94,7 @@ final class RequestGuardHandler extends RequestStage {
         if (headers.getAll(HttpHeaderNames.TRANSFER_ENCODING).size() > 1) {
             return "repeated Transfer-Encoding";
         }
+        // Netty's decoder already refuses this (RFC 9112); kept so a change of decoder settings cannot smuggle.
         if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING) && headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
             return "Content-Length with Transfer-Encoding";
         }
