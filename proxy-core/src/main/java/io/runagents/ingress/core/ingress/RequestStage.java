@@ -80,11 +80,6 @@ abstract class RequestStage extends ChannelInboundHandlerAdapter {
         ctx.fireChannelReadComplete();
     }
 
-    /** True while paused. */
-    final boolean paused() {
-        return held != null;
-    }
-
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         releaseHeld();

@@ -18,22 +18,18 @@ public final class RouteTable {
 
     private final Map<String, List<Route>> byHost;
     private final List<Route> fallback;
-    private final Map<String, Route> byName;
 
-    private RouteTable(Map<String, List<Route>> byHost, List<Route> fallback, Map<String, Route> byName) {
+    private RouteTable(Map<String, List<Route>> byHost, List<Route> fallback) {
         this.byHost = byHost;
         this.fallback = fallback;
-        this.byName = byName;
     }
 
     /** Builds the table; each agent gets its own upstream group (round-robin state). */
     public static RouteTable of(List<Agent> agents) {
         Map<String, List<Route>> byHost = new HashMap<>();
         List<Route> fallback = new ArrayList<>();
-        Map<String, Route> byName = new HashMap<>();
         for (Agent agent : agents) {
             Route route = Route.forAgent(agent);
-            byName.put(agent.name(), route);
             if (agent.host() == null) {
                 fallback.add(route);
             } else {
@@ -41,7 +37,7 @@ public final class RouteTable {
             }
         }
         byHost.replaceAll((host, routes) -> sorted(routes));
-        return new RouteTable(Map.copyOf(byHost), sorted(fallback), Map.copyOf(byName));
+        return new RouteTable(Map.copyOf(byHost), sorted(fallback));
     }
 
     private static List<Route> sorted(List<Route> routes) {
@@ -75,10 +71,5 @@ public final class RouteTable {
             }
         }
         return null;
-    }
-
-    /** The route of the named agent, or null. */
-    public Route byName(String agentName) {
-        return byName.get(agentName);
     }
 }
