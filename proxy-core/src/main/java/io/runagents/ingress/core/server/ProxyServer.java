@@ -29,6 +29,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -165,8 +166,9 @@ public final class ProxyServer implements AutoCloseable {
                 .childHandler(new AdminInitializer(adminHandler = new AdminHandler(metrics, this::readiness,
                         signer.key().publicJwksJson())))
                 .bind(address(settings.listen().admin())).sync().channel();
-        log.info("ingress listening on {} ({}), egress on {}, admin on {}", ingress.localAddress(),
-                tls == null ? "http" : "https", egress.localAddress(), admin.localAddress());
+        log.info("ingress listening on {} ({}), egress on {}, admin on {}; {} transport", ingress.localAddress(),
+                tls == null ? "http" : "https", egress.localAddress(), admin.localAddress(),
+                transport.name().toLowerCase(Locale.ROOT));
     }
 
     private ServerBootstrap serverBootstrap() {
@@ -214,6 +216,11 @@ public final class ProxyServer implements AutoCloseable {
         }
         String json = problems.append(']').toString();
         return new AdminHandler.Readiness(json.length() == 2, json);
+    }
+
+    /** The socket transport every channel of this server uses. */
+    public Transports transport() {
+        return transport;
     }
 
     /** The address the ingress listener is bound to (its real port when configured as 0). */

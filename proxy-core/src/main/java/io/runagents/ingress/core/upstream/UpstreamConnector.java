@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -12,13 +13,16 @@ import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.runagents.ingress.core.server.Transports;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import javax.net.ssl.SSLException;
 
 /**
  * Makes and keeps connections to agents: one {@link UpstreamPool} per event loop, connections with
  * {@code AUTO_READ} off (the relay reads for backpressure), names resolved by Netty's non-blocking DNS
- * resolver so a connect never blocks the loop.
+ * resolver so a connect never blocks the loop. The resolver has a thread of its own: names are looked
+ * up only when a pool opens a connection, and its UDP socket stays off io_uring, whose datagram channel
+ * leaks a read buffer when closed with a read outstanding (Netty 4.2.18).
  */
 public final class UpstreamConnector implements AutoCloseable {
     /** The same marks on both sides of the relay: reading stops when the other side holds 64 KiB unsent. */
@@ -28,6 +32,7 @@ public final class UpstreamConnector implements AutoCloseable {
     private final SslContext tls;
     private final IntSupplier connectTimeoutMillis;
     private final IntSupplier idleSeconds;
+    private final EventLoopGroup dnsLoop;
     private final DnsAddressResolverGroup resolver;
     private final Map<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
 
@@ -36,8 +41,11 @@ public final class UpstreamConnector implements AutoCloseable {
      * @param idleSeconds how long a pooled connection may sit unused; read as each connection opens
      */
     public UpstreamConnector(Transports transport, IntSupplier connectTimeoutMillis, IntSupplier idleSeconds) {
+        Transports dnsTransport = transport.forDatagrams();
+        this.dnsLoop = dnsTransport.newGroup(1, "runagents-dns");
         this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
-                .datagramChannelType(transport.datagramChannel()));
+                .eventLoop(dnsLoop.next())
+                .datagramChannelType(dnsTransport.datagramChannel()));
         this.template = new Bootstrap()
                 .channel(transport.socketChannel())
                 .resolver(resolver)
@@ -68,5 +76,6 @@ public final class UpstreamConnector implements AutoCloseable {
     @Override
     public void close() {
         resolver.close();
+        dnsLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 }
