@@ -1,7 +1,6 @@
 package io.runagents.ingress.core.identity;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import java.security.GeneralSecurityException;
@@ -29,6 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 final class EcdsaProviders {
     private static final Logger log = LoggerFactory.getLogger(EcdsaProviders.class);
+    private static final String ALGORITHM = "SHA256withECDSA";
     private static final Provider NATIVE = load();
 
     private EcdsaProviders() { }
@@ -38,21 +38,45 @@ final class EcdsaProviders {
         return NATIVE;
     }
 
-    /** An ES256 signer for {@code key}: native when Conscrypt is usable, else the JDK's. */
-    static ECDSASigner signer(ECKey key) throws JOSEException {
+    /**
+     * The private half of {@code key} ready for ES256 signatures: imported into Conscrypt when it is usable,
+     * else the JDK's key and provider.
+     */
+    static SigningKey signingKey(ECKey key) throws JOSEException {
+        PrivateKey jdkKey = key.toECPrivateKey();
         if (NATIVE != null) {
             try {
                 PrivateKey imported = KeyFactory.getInstance("EC", NATIVE)
-                        .generatePrivate(new PKCS8EncodedKeySpec(key.toECPrivateKey().getEncoded()));
-                ECDSASigner signer = new ECDSASigner(imported, key.getCurve());
-                signer.getJCAContext().setProvider(NATIVE);
-                return signer;
+                        .generatePrivate(new PKCS8EncodedKeySpec(jdkKey.getEncoded()));
+                SigningKey signing = new SigningKey(NATIVE, imported);
+                signing.newSignature();
+                return signing;
             } catch (GeneralSecurityException e) {
                 log.info("identity context signatures use the JDK's ECDSA: Conscrypt refused the key ({})",
                         e.toString());
             }
         }
-        return new ECDSASigner(key);
+        try {
+            SigningKey signing = new SigningKey(null, jdkKey);
+            signing.newSignature();
+            return signing;
+        } catch (GeneralSecurityException e) {
+            throw new JOSEException("no ES256 signature for this key: " + e.getMessage(), e);
+        }
+    }
+
+    /** A private key and the provider ({@code null}: the JDK's) whose {@code SHA256withECDSA} signs with it. */
+    record SigningKey(Provider provider, PrivateKey key) {
+        /**
+         * A {@code SHA256withECDSA} signature initialised with the key. It stays initialised after each
+         * {@code sign()} (the JCA contract), so one per thread signs any number of messages.
+         */
+        Signature newSignature() throws GeneralSecurityException {
+            Signature signature = provider == null ? Signature.getInstance(ALGORITHM)
+                    : Signature.getInstance(ALGORITHM, provider);
+            signature.initSign(key);
+            return signature;
+        }
     }
 
     /** An ES256 verifier for {@code key}'s public part: native when Conscrypt is usable, else the JDK's. */
@@ -81,7 +105,7 @@ final class EcdsaProviders {
                 return null;
             }
             Provider provider = Conscrypt.newProvider();
-            Signature.getInstance("SHA256withECDSA", provider);
+            Signature.getInstance(ALGORITHM, provider);
             return provider;
         } catch (LinkageError | GeneralSecurityException | RuntimeException e) {
             log.info("identity context signatures use the JDK's ECDSA: Conscrypt unusable ({})", e.toString());

@@ -4,39 +4,62 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.crypto.impl.ECDSA;
+import io.netty.util.AsciiString;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.runagents.ingress.core.http.Json;
 import io.runagents.ingress.jwt.AuthResult;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.Signature;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.List;
 
 /**
  * Signs {@code X-End-User-Context} (SPEC section 6): a compact ES256 JWS with {@code sub}, {@code email},
- * {@code groups}, {@code idp}, {@code rid}, {@code iat} and {@code exp}. The header is encoded once; the
- * claims are written directly as JSON, so a request costs one ECDSA signature and no JSON library.
+ * {@code groups}, {@code idp}, {@code rid}, {@code iat} and {@code exp}. A request costs one ECDSA
+ * signature and little else: the header is encoded once, the claims are written directly as JSON, each
+ * thread keeps one initialised {@link Signature} (a JCA lookup and a {@code SecureRandom} per request
+ * cost about 2 µs), and the value is built as ASCII bytes the HTTP encoder copies as they are.
  */
 public final class IdentityContextSigner {
-    private static final java.util.Base64.Encoder BASE64URL = java.util.Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+    /** ES256's JWS signature: r and s, 32 bytes each (RFC 7518 section 3.4). */
+    private static final int SIGNATURE_BYTES = 64;
 
     private final ContextSigningKey key;
-    private final ECDSASigner signer;
-    private final JWSHeader header;
-    private final String encodedHeader;
+    private final EcdsaProviders.SigningKey signingKey;
+    private final FastThreadLocal<Signature> signatures;
+    private final byte[] encodedHeader;
     private final Clock clock;
 
     public IdentityContextSigner(ContextSigningKey key, Clock clock) {
+        // Native when available (EcdsaProviders): this signature dominates an authenticated request's cost.
+        this(key, clock, signingKeyOf(key));
+    }
+
+    /** With a given provider and key (tests: the JDK's provider, which the native one otherwise hides). */
+    IdentityContextSigner(ContextSigningKey key, Clock clock, EcdsaProviders.SigningKey signingKey) {
         this.key = key;
         this.clock = clock;
+        this.signingKey = signingKey;
+        this.signatures = new FastThreadLocal<>() {
+            @Override
+            protected Signature initialValue() throws GeneralSecurityException {
+                return signingKey.newSignature();
+            }
+        };
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT).keyID(key.keyId()).build();
+        this.encodedHeader = header.toBase64URL().toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static EcdsaProviders.SigningKey signingKeyOf(ContextSigningKey key) {
         try {
-            // Native when available (EcdsaProviders): this signature dominates an authenticated request's cost.
-            this.signer = EcdsaProviders.signer(key.key());
+            return EcdsaProviders.signingKey(key.key());
         } catch (JOSEException e) {
             throw new IllegalArgumentException("identity context key unusable: " + e.getMessage(), e);
         }
-        this.header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT).keyID(key.keyId()).build();
-        this.encodedHeader = header.toBase64URL().toString();
     }
 
     /**
@@ -44,9 +67,27 @@ public final class IdentityContextSigner {
      * after the user's own token.
      */
     public String sign(AuthResult.Authenticated user, String requestId, int ttlSeconds) {
+        return headerValue(user, requestId, ttlSeconds).toString();
+    }
+
+    /** {@link #sign} as the bytes of the header value. */
+    public AsciiString headerValue(AuthResult.Authenticated user, String requestId, int ttlSeconds) {
+        byte[] payload = BASE64URL.encode(claims(user, requestId, ttlSeconds).getBytes(StandardCharsets.UTF_8));
+        int signingInputLength = encodedHeader.length + 1 + payload.length;
+        byte[] jws = new byte[signingInputLength + 1 + (SIGNATURE_BYTES * 4 + 2) / 3];
+        System.arraycopy(encodedHeader, 0, jws, 0, encodedHeader.length);
+        jws[encodedHeader.length] = '.';
+        System.arraycopy(payload, 0, jws, encodedHeader.length + 1, payload.length);
+        byte[] signature = BASE64URL.encode(signatureOf(jws, signingInputLength));
+        jws[signingInputLength] = '.';
+        System.arraycopy(signature, 0, jws, signingInputLength + 1, signature.length);
+        return new AsciiString(jws, false);
+    }
+
+    private String claims(AuthResult.Authenticated user, String requestId, int ttlSeconds) {
         long now = clock.millis() / 1000;
         long exp = Math.min(now + ttlSeconds, user.expiresAt().getEpochSecond());
-        StringBuilder json = new StringBuilder(160);
+        StringBuilder json = new StringBuilder(192);
         json.append("{\"sub\":");
         Json.appendString(json, user.userId());
         if (user.email() != null) {
@@ -66,12 +107,18 @@ public final class IdentityContextSigner {
         json.append(",\"rid\":");
         Json.appendString(json, requestId);
         json.append(",\"iat\":").append(now).append(",\"exp\":").append(exp).append('}');
-        // The JDK's encoder (an intrinsic) costs a fraction of Nimbus's general-purpose one, per request.
-        String signingInput = encodedHeader + '.' + BASE64URL.encodeToString(json.toString().getBytes(StandardCharsets.UTF_8));
+        return json.toString();
+    }
+
+    /** The JWS signature (r || s) of the first {@code length} bytes of {@code signingInput}. */
+    private byte[] signatureOf(byte[] signingInput, int length) {
+        Signature signature = signatures.get();
         try {
-            Base64URL signature = signer.sign(header, signingInput.getBytes(StandardCharsets.US_ASCII));
-            return signingInput + '.' + signature;
-        } catch (JOSEException e) {
+            signature.update(signingInput, 0, length);
+            return ECDSA.transcodeSignatureToConcat(signature.sign(), SIGNATURE_BYTES);
+        } catch (GeneralSecurityException | JOSEException | RuntimeException e) {
+            // The object's state after a failed sign is unspecified: this thread starts afresh next time.
+            signatures.remove();
             throw new IllegalStateException("cannot sign identity context", e);
         }
     }

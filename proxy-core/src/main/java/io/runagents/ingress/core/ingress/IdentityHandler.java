@@ -113,7 +113,7 @@ final class IdentityHandler extends RequestStage {
                 headers.set(claimHeader.getValue(), value);
             }
         }
-        headers.set(ProxyHeaders.X_END_USER_CONTEXT, signer.sign(user, request.requestId,
+        headers.set(ProxyHeaders.X_END_USER_CONTEXT, signer.headerValue(user, request.requestId,
                 request.config.snapshot().proxy().identityContext().ttlSeconds()));
     }
 

@@ -8,8 +8,12 @@ import com.nimbusds.jwt.SignedJWT;
 import io.runagents.ingress.jwt.AuthResult;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /** Whichever provider signs (native Conscrypt or the JDK's), the context is a plain ES256 JWS the JDK verifies. */
@@ -28,7 +32,37 @@ class IdentityContextSignerTest {
 
     @Test
     void signaturesVerifyWithTheJdkProvider() throws Exception {
+        assertVerifiable(new IdentityContextSigner(key, Clock.systemUTC()));
+    }
+
+    @Test
+    void theJdkFallbackSignsTheSameWay() throws Exception {
+        assertVerifiable(new IdentityContextSigner(key, Clock.systemUTC(),
+                new EcdsaProviders.SigningKey(null, key.key().toECPrivateKey())));
+    }
+
+    @Test
+    void threadsSignConcurrentlyEachWithItsOwnSignature() throws Exception {
         IdentityContextSigner signer = new IdentityContextSigner(key, Clock.systemUTC());
+        ECDSAVerifier jdk = new ECDSAVerifier(key.key().toECPublicKey());
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<String>> contexts = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                String rid = "rid-" + i;
+                contexts.add(threads.submit(() -> signer.sign(alice, rid, 300)));
+            }
+            for (int i = 0; i < contexts.size(); i++) {
+                SignedJWT context = SignedJWT.parse(contexts.get(i).get());
+                assertThat(context.verify(jdk)).isTrue();
+                assertThat(context.getJWTClaimsSet().getStringClaim("rid")).isEqualTo("rid-" + i);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private void assertVerifiable(IdentityContextSigner signer) throws Exception {
         ECDSAVerifier jdk = new ECDSAVerifier(key.key().toECPublicKey());
         for (int i = 0; i < 50; i++) { // ECDSA signatures vary: check more than one, and their fixed size
             SignedJWT context = SignedJWT.parse(signer.sign(alice, "rid-" + i, 300));
