@@ -5,7 +5,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
-import io.netty.handler.timeout.IdleStateHandler;
+import io.runagents.ingress.core.http.IdleConnectionHandler;
 import java.util.concurrent.TimeUnit;
 
 /** The admin pipeline: small requests, aggregated (bodies are YAML documents at most), answered in place. */
@@ -22,7 +22,7 @@ public final class AdminInitializer extends ChannelInitializer<SocketChannel> {
         ch.config().setAutoRead(true);
         ch.pipeline()
                 .addLast("http", new HttpServerCodec())
-                .addLast("idle", new IdleStateHandler(0, 0, 60, TimeUnit.SECONDS))
+                .addLast("idle", new IdleConnectionHandler(60, TimeUnit.SECONDS))
                 .addLast("keepalive", new HttpServerKeepAliveHandler())
                 .addLast("aggregator", new HttpObjectAggregator(MAX_BODY_BYTES))
                 .addLast("admin", handler);

@@ -1,7 +1,6 @@
 package io.runagents.ingress.core.audit;
 
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -32,21 +31,33 @@ public record AuditRecord(Instant ts, String requestId, Direction direction, Str
 
     /** Which listener saw the request. */
     public enum Direction {
-        INGRESS, EGRESS;
+        INGRESS("ingress"), EGRESS("egress");
+
+        private final String json;
+
+        Direction(String json) {
+            this.json = json;
+        }
 
         /** The value written to the {@code direction} field. */
         public String json() {
-            return name().toLowerCase(Locale.ROOT);
+            return json;
         }
     }
 
     /** What the proxy decided. */
     public enum Decision {
-        ALLOW, DENY;
+        ALLOW("allow"), DENY("deny");
+
+        private final String json;
+
+        Decision(String json) {
+            this.json = json;
+        }
 
         /** The value written to the {@code decision} field. */
         public String json() {
-            return name().toLowerCase(Locale.ROOT);
+            return json;
         }
     }
 

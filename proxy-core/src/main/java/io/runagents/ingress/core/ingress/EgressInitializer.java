@@ -2,10 +2,10 @@ package io.runagents.ingress.core.ingress;
 
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.runagents.ingress.config.model.Limits;
 import io.runagents.ingress.core.audit.AuditLog;
 import io.runagents.ingress.core.audit.AuditRecord;
+import io.runagents.ingress.core.http.IdleConnectionHandler;
 import io.runagents.ingress.core.http.ServerCodecs;
 import io.runagents.ingress.core.identity.IdentityContextVerifier;
 import io.runagents.ingress.core.metrics.ProxyMetrics;
@@ -61,7 +61,7 @@ public final class EgressInitializer extends ChannelInitializer<SocketChannel> {
         ch.pipeline()
                 .addLast(LIMIT, limit)
                 .addLast(CODEC, ServerCodecs.of(limits))
-                .addLast(IDLE, new IdleStateHandler(0, 0, limits.idleTimeoutSeconds(), TimeUnit.SECONDS))
+                .addLast(IDLE, new IdleConnectionHandler(limits.idleTimeoutSeconds(), TimeUnit.SECONDS))
                 .addLast(SEQUENCER, new RequestSequencer(tracker))
                 .addLast(GUARD, new RequestGuardHandler(config, log, false))
                 .addLast(CONTEXT, new ContextAuthHandler(log, verifier))

@@ -23,12 +23,17 @@ import java.util.List;
 final class ForwardedHeaders {
     private ForwardedHeaders() { }
 
+    /** The client's address as {@code X-Forwarded-For} names it. */
+    static String clientIp(SocketAddress client) {
+        return client instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "unknown";
+    }
+
     /**
      * Completes the request head for its upstream. The ingress adds {@code X-Forwarded-*} and
      * {@code X-Request-ID} and drops {@code Authorization} unless the provider forwards it; the egress
      * adds only the request id (the ingress request's, from the identity context).
      */
-    static void addToRequest(IngressRequest request, RelayServices services, SocketAddress client) {
+    static void addToRequest(IngressRequest request, RelayServices services, String clientIp) {
         HttpHeaders headers = request.head.headers();
         headers.set(ProxyHeaders.X_REQUEST_ID, request.requestId);
         if (services.side() == RelayServices.Side.EGRESS) {
@@ -37,7 +42,6 @@ final class ForwardedHeaders {
         if (!request.forwardAuthorization) {
             headers.remove(HttpHeaderNames.AUTHORIZATION);
         }
-        String clientIp = client instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "unknown";
         if (headers.contains(ProxyHeaders.X_FORWARDED_FOR)) {
             List<String> previous = headers.getAll(ProxyHeaders.X_FORWARDED_FOR);
             headers.set(ProxyHeaders.X_FORWARDED_FOR, String.join(", ", previous) + ", " + clientIp);

@@ -5,10 +5,10 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.runagents.ingress.config.model.Limits;
 import io.runagents.ingress.core.audit.AuditLog;
 import io.runagents.ingress.core.audit.AuditRecord;
+import io.runagents.ingress.core.http.IdleConnectionHandler;
 import io.runagents.ingress.core.http.ServerCodecs;
 import io.runagents.ingress.core.identity.IdentityContextSigner;
 import io.runagents.ingress.core.metrics.ProxyMetrics;
@@ -69,7 +69,7 @@ public final class IngressInitializer extends ChannelInitializer<SocketChannel> 
         }
         ch.pipeline()
                 .addLast(CODEC, ServerCodecs.of(limits))
-                .addLast(IDLE, new IdleStateHandler(0, 0, limits.idleTimeoutSeconds(), TimeUnit.SECONDS))
+                .addLast(IDLE, new IdleConnectionHandler(limits.idleTimeoutSeconds(), TimeUnit.SECONDS))
                 .addLast(SEQUENCER, new RequestSequencer(tracker))
                 .addLast(GUARD, new RequestGuardHandler(config, services.log(), true))
                 .addLast(ROUTING, new RoutingHandler(services.log()))

@@ -61,6 +61,8 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
     private long bodyBytes;
     private long sentNanos;
     private int status;
+    /** The client's address as text, made once per connection (it is on every forwarded request). */
+    private String clientIp;
     private ExchangeTimer timer;
 
     RelayHandler(RelayServices services) {
@@ -97,7 +99,10 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
         bodyBytes = 0;
         status = 0;
         closeAfter = !ingress.keepAlive || ingress.closeAfter;
-        ForwardedHeaders.addToRequest(ingress, services, ctx.channel().remoteAddress());
+        if (clientIp == null) {
+            clientIp = ForwardedHeaders.clientIp(ctx.channel().remoteAddress());
+        }
+        ForwardedHeaders.addToRequest(ingress, services, clientIp);
         timer.start(ingress.route.timeoutSeconds());
         connect();
     }

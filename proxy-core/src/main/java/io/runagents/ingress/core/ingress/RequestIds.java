@@ -1,12 +1,13 @@
 package io.runagents.ingress.core.ingress;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Request ids: a client's sane {@code X-Request-ID} is kept; otherwise a random 128-bit hex id. */
 final class RequestIds {
     private RequestIds() { }
 
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_LENGTH = 128;
 
     /** True for 1..128 characters of {@code [A-Za-z0-9._:-]}: safe in logs, headers and JSON. */
@@ -28,13 +29,13 @@ final class RequestIds {
 
     static String generate() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        char[] out = new char[32];
+        byte[] out = new byte[32];
         fill(out, 0, random.nextLong());
         fill(out, 16, random.nextLong());
-        return new String(out);
+        return new String(out, StandardCharsets.ISO_8859_1); // Latin-1 bytes: no char[] to compress
     }
 
-    private static void fill(char[] out, int offset, long bits) {
+    private static void fill(byte[] out, int offset, long bits) {
         for (int i = 15; i >= 0; i--) {
             out[offset + i] = HEX[(int) (bits & 0xf)];
             bits >>>= 4;

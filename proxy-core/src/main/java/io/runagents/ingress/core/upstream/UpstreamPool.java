@@ -8,7 +8,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.timeout.IdleStateHandler;
+import io.runagents.ingress.core.http.IdleConnectionHandler;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -75,7 +75,7 @@ public final class UpstreamPool {
                 }
                 ch.pipeline()
                         .addLast(CODEC, new HttpClientCodec())
-                        .addLast(IDLE, new IdleStateHandler(0, 0, idle, TimeUnit.SECONDS))
+                        .addLast(IDLE, new IdleConnectionHandler(idle, TimeUnit.SECONDS))
                         .addLast(HANDLER, new UpstreamHandler(UpstreamPool.this, endpoint));
             }
         });
