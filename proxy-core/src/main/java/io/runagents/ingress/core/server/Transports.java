@@ -18,6 +18,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -65,7 +66,9 @@ public enum Transports {
     public EventLoopGroup newGroup(int threads, String name) {
         IoHandlerFactory factory = switch (this) {
             case EPOLL -> EpollIoHandler.newFactory();
-            case IO_URING -> IoUringIoHandler.newFactory();
+            // A completion queue 8x the submission ring: thousands of connections closing at once (a client
+            // pool going away) complete a read and a close each, overflowing Netty's default of 4,096.
+            case IO_URING -> IoUringIoHandler.newFactory(new IoUringIoHandlerConfig().setRingSize(4096).setCqSize(32768));
             case NIO -> NioIoHandler.newFactory();
         };
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory);

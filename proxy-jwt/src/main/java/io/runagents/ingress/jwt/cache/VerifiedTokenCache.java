@@ -26,6 +26,27 @@ public final class VerifiedTokenCache {
     public static final Duration DEFAULT_MAX_ENTRY_LIFETIME = Duration.ofMinutes(10);
 
     private record Key(long generation, String token) {
+        private static final int HASHED_TAIL = 16;
+
+        /**
+         * Hashes the token's last 16 characters (96 bits of its signature) instead of all of it: each request
+         * brings a new {@code String}, whose {@code hashCode} would walk its ~800 characters on every lookup.
+         * Only verified tokens are stored, and their signatures cannot be chosen, so the tail spreads entries as
+         * well as a full hash would; {@code equals} still compares the whole token.
+         */
+        @Override
+        public int hashCode() {
+            int h = Long.hashCode(generation);
+            for (int i = Math.max(0, token.length() - HASHED_TAIL); i < token.length(); i++) {
+                h = 31 * h + token.charAt(i);
+            }
+            return h;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key key && key.generation == generation && key.token.equals(token);
+        }
     }
 
     private final Cache<Key, Authenticated> cache;
