@@ -11,6 +11,7 @@ import io.runagents.ingress.core.http.Json;
 import io.runagents.ingress.jwt.AuthResult;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.Signature;
 import java.time.Clock;
 import java.util.Base64;
@@ -20,8 +21,9 @@ import java.util.List;
  * Signs {@code X-End-User-Context} (SPEC section 6): a compact ES256 JWS with {@code sub}, {@code email},
  * {@code groups}, {@code idp}, {@code rid}, {@code iat} and {@code exp}. A request costs one ECDSA
  * signature and little else: the header is encoded once, the claims are written directly as JSON, each
- * thread keeps one initialised {@link Signature} (a JCA lookup and a {@code SecureRandom} per request
- * cost about 2 µs), and the value is built as ASCII bytes the HTTP encoder copies as they are.
+ * thread keeps one SHA-256 digest and one initialised ECDSA {@link Signature} (a JCA lookup and a
+ * {@code SecureRandom} per request cost about 2 µs), and the value is built as ASCII bytes the HTTP
+ * encoder copies as they are.
  */
 public final class IdentityContextSigner {
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
@@ -30,7 +32,7 @@ public final class IdentityContextSigner {
 
     private final ContextSigningKey key;
     private final EcdsaProviders.SigningKey signingKey;
-    private final FastThreadLocal<Signature> signatures;
+    private final FastThreadLocal<DigestSigner> signers;
     private final byte[] encodedHeader;
     private final Clock clock;
 
@@ -44,10 +46,10 @@ public final class IdentityContextSigner {
         this.key = key;
         this.clock = clock;
         this.signingKey = signingKey;
-        this.signatures = new FastThreadLocal<>() {
+        this.signers = new FastThreadLocal<>() {
             @Override
-            protected Signature initialValue() throws GeneralSecurityException {
-                return signingKey.newSignature();
+            protected DigestSigner initialValue() throws GeneralSecurityException {
+                return new DigestSigner(MessageDigest.getInstance("SHA-256"), signingKey.newDigestSignature());
             }
         };
         JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT).keyID(key.keyId()).build();
@@ -112,16 +114,20 @@ public final class IdentityContextSigner {
 
     /** The JWS signature (r || s) of the first {@code length} bytes of {@code signingInput}. */
     private byte[] signatureOf(byte[] signingInput, int length) {
-        Signature signature = signatures.get();
+        DigestSigner signer = signers.get();
         try {
-            signature.update(signingInput, 0, length);
-            return ECDSA.transcodeSignatureToConcat(signature.sign(), SIGNATURE_BYTES);
+            signer.sha256().update(signingInput, 0, length);
+            signer.ecdsa().update(signer.sha256().digest());
+            return ECDSA.transcodeSignatureToConcat(signer.ecdsa().sign(), SIGNATURE_BYTES);
         } catch (GeneralSecurityException | JOSEException | RuntimeException e) {
-            // The object's state after a failed sign is unspecified: this thread starts afresh next time.
-            signatures.remove();
+            // The objects' state after a failure is unspecified: this thread starts afresh next time.
+            signers.remove();
             throw new IllegalStateException("cannot sign identity context", e);
         }
     }
+
+    /** One thread's SHA-256 and ECDSA-over-a-digest (together: ES256), reused for every signature. */
+    private record DigestSigner(MessageDigest sha256, Signature ecdsa) { }
 
     public ContextSigningKey key() {
         return key;
