@@ -205,7 +205,8 @@ class IdentityRulesEndToEndTest {
                         "token issued in the future"),
                 invalid("missing exp", TestTokens.signedBy(TestKeys.rsa()).claim("exp", null).sign(),
                         "token has no exp claim"),
-                invalid("lifetime over maxTokenLifetimeSeconds", TestTokens.signedBy(TestKeys.rsa())
+                // iat pinned to the same instant as exp: a second ticking between the two would make it 7,200 s.
+                invalid("lifetime over maxTokenLifetimeSeconds", TestTokens.signedBy(TestKeys.rsa()).at(now)
                         .claim("exp", now.plusSeconds(7201).getEpochSecond()).sign(),
                         "token lifetime exceeds the provider's limit"),
                 invalid("duplicate claim", TestTokens.signedBy(TestKeys.rsa())
