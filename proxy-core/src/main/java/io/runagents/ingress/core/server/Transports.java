@@ -22,6 +22,8 @@ import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 
 /**
  * The socket transport, in order of preference: io_uring, native epoll, NIO. Every channel of the
@@ -56,7 +58,7 @@ public enum Transports {
     /** Whether this transport works in this process (native library loaded, kernel support, not blocked). */
     public boolean isAvailable() {
         return switch (this) {
-            case IO_URING -> IoUring.isAvailable();
+            case IO_URING -> IoUringProbe.works();
             case EPOLL -> Epoll.isAvailable();
             case NIO -> true;
         };
@@ -68,7 +70,7 @@ public enum Transports {
             case EPOLL -> EpollIoHandler.newFactory();
             // A completion queue 8x the submission ring: thousands of connections closing at once (a client
             // pool going away) complete a read and a close each, overflowing Netty's default of 4,096.
-            case IO_URING -> IoUringIoHandler.newFactory(new IoUringIoHandlerConfig().setRingSize(4096).setCqSize(32768));
+            case IO_URING -> IoUringIoHandler.newFactory(IoUringProbe.config());
             case NIO -> NioIoHandler.newFactory();
         };
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory);
@@ -104,5 +106,48 @@ public enum Transports {
             case IO_URING -> IoUringDatagramChannel.class;
             case NIO -> NioDatagramChannel.class;
         };
+    }
+
+    /**
+     * Whether an io_uring ring of the size this proxy asks for can really be set up: {@link IoUring#isAvailable()}
+     * probes a small default ring, and a larger one can still be refused (locked-memory limits on kernels
+     * before 5.12). Probed once, on first use, by starting one event loop and running a task on it (not in a
+     * static initialiser: the task's thread would wait for this class's initialisation, which waits for it).
+     */
+    private static final class IoUringProbe {
+        private static Boolean works;
+
+        static synchronized boolean works() {
+            if (works == null) {
+                works = probe();
+            }
+            return works;
+        }
+
+        static IoUringIoHandlerConfig config() {
+            // A completion queue 8x the submission ring: thousands of connections closing at once (a client
+            // pool going away) complete a read and a close each, overflowing Netty's default of 4,096.
+            return new IoUringIoHandlerConfig().setRingSize(4096).setCqSize(32768);
+        }
+
+        private static boolean probe() {
+            if (!IoUring.isAvailable()) {
+                return false;
+            }
+            EventLoopGroup group = null;
+            try {
+                group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("runagents-uring-probe", true),
+                        IoUringIoHandler.newFactory(config()));
+                group.submit(() -> { }).get(10, TimeUnit.SECONDS);
+                return true;
+            } catch (Exception | LinkageError e) {
+                LoggerFactory.getLogger(Transports.class).info("io_uring unusable here, using epoll: {}", e.toString());
+                return false;
+            } finally {
+                if (group != null) {
+                    group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                }
+            }
+        }
     }
 }

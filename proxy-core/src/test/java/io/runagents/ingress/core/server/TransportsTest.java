@@ -3,6 +3,7 @@ package io.runagents.ingress.core.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.netty.channel.uring.IoUring;
 import io.runagents.ingress.core.testing.RawHttp;
 import io.runagents.ingress.core.testing.StubAgent;
 import io.runagents.ingress.core.testing.TestConfigs;
@@ -58,6 +59,14 @@ class TransportsTest {
         assertThat(chosen.isAvailable()).isTrue();
         assertThat(List.of(Transports.values()).subList(0, chosen.ordinal()))
                 .allSatisfy(better -> assertThat(better.isAvailable()).isFalse());
+    }
+
+    @Test
+    void whereNettyHasIoUringTheProxysRingSizeWorksToo() {
+        assumeTrue(IoUring.isAvailable(), "io_uring is not available here");
+        assertThat(Transports.IO_URING.isAvailable()).isTrue();
+        System.clearProperty(PROPERTY);
+        assertThat(Transports.best()).isEqualTo(Transports.IO_URING);
     }
 
     @Test
