@@ -203,19 +203,23 @@ server_pid() {
     open|auth) echo "$proxy_pid" ;;
   esac
 }
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }  # user + system
+sys_ticks() { awk '{ print $15 }' "/proc/$1/stat"; }
 load() { # name extra-args...
   local name="$1"; shift
-  local pid before line; pid="$(server_pid "$name")"; before="$(cpu_ticks "$pid")"
+  local pid before sys_before line; pid="$(server_pid "$name")"; before="$(cpu_ticks "$pid")"
+  sys_before="$(sys_ticks "$pid")"
   # shellcheck disable=SC2046
   line="$("${client[@]}" java -Xms256m -Xmx256m -cp "$jar" io.runagents.ingress.benchmarks.load.LoadGen \
     $(peer_args "$name") --label "$name" --connections "$connections" --duration "$duration" \
     --warmup "$warmup" "$@" 2>>"$work/loadgen.err" || true)"
-  local ticks=$(( $(cpu_ticks "$pid") - before ))
+  local ticks=$(( $(cpu_ticks "$pid") - before )) sys=$(( $(sys_ticks "$pid") - sys_before ))
   # The ticks cover warm-up and measured window alike, so divide by all requests of both (rps * total time).
-  echo "$line" | awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" -v d="$duration" -v w="$warmup" '
+  # sys_us is the kernel's share of cpu_us (sends, receives, wake-ups), the rest is the server's own code.
+  echo "$line" | awk -v t="$ticks" -v st="$sys" -v hz="$(getconf CLK_TCK)" -v d="$duration" -v w="$warmup" '
     { for (i = 1; i <= NF; i++) if ($i ~ /^rps=/) rps = substr($i, 5) }
-    { printf "%s cpu_us=%.1f\n", $0, (rps > 0 ? t / hz * 1e6 / (rps * (d + w)) : 0) }' | tee -a "$work/results.txt"
+    { n = rps * (d + w); printf "%s cpu_us=%.1f sys_us=%.1f\n", $0, (n > 0 ? t / hz * 1e6 / n : 0), (n > 0 ? st / hz * 1e6 / n : 0) }' \
+    | tee -a "$work/results.txt"
 }
 
 echo "# $(date -u +%FT%TZ) $(nproc) cores; $pinning; $connections connections; ${duration}s per run after ${warmup}s warm-up"

@@ -1,6 +1,7 @@
 # Reads LoadGen's key=value lines (closed loop, several rounds per peer) and prints, per peer, the median
 # req/s, p50, p99 and server CPU per request over the rounds, then the ratios the issue's targets are stated
 # in: of req/s, and of requests per CPU second of the peer's own process (cpu_us; robust on a busy machine).
+# of_sys is the part of cpu_us spent in the kernel.
 function field(name,   i, kv) {
   for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == name) return kv[2] }
   return ""
@@ -14,7 +15,7 @@ field("mode") == "closed" {
   peer = field("label")
   if (!(peer in rps)) order[++count] = peer
   rps[peer] = rps[peer] " " field("rps"); p50[peer] = p50[peer] " " field("p50_us"); p99[peer] = p99[peer] " " field("p99_us")
-  cpu[peer] = cpu[peer] " " field("cpu_us")
+  cpu[peer] = cpu[peer] " " field("cpu_us"); sys[peer] = sys[peer] " " field("sys_us")
   bad[peer] += field("non2xx") + field("errors")
 }
 function ratio(a, b, target,   r, c) {
@@ -25,10 +26,11 @@ function ratio(a, b, target,   r, c) {
     ((r >= target) ? "" : "   NOT MET")
 }
 END {
-  printf "%-12s %9s %9s %9s %11s   %s\n", "peer", "req/s", "p50_us", "p99_us", "cpu_us/req", "req/s of each round"
+  printf "%-12s %9s %9s %9s %11s %8s   %s\n", "peer", "req/s", "p50_us", "p99_us", "cpu_us/req", "of_sys", "req/s of each round"
   for (i = 1; i <= count; i++) {
     p = order[i]; med[p] = median(rps[p]); medcpu[p] = median(cpu[p])
-    printf "%-12s %9.0f %9.1f %9.1f %11.1f  %s%s\n", p, med[p], median(p50[p]), median(p99[p]), medcpu[p], rps[p], \
+    printf "%-12s %9.0f %9.1f %9.1f %11.1f %8.1f  %s%s\n", p, med[p], median(p50[p]), median(p99[p]), medcpu[p], \
+      median(sys[p]), rps[p], \
       (bad[p] ? "  (" bad[p] " failed)" : "")
   }
   print "ratios (medians):"
