@@ -79,6 +79,16 @@ class AuditLineEncoderTest {
     }
 
     @Test
+    void everyLineOfALongRunIsOneObjectFromItsFirstByte() throws Exception {
+        // One generator writes every line: nothing of the previous value (no root separator) may lead a line.
+        for (int i = 0; i < 1000; i++) {
+            String line = encode(AuditFixtures.record(i % 7, i));
+            assertThat(line).startsWith("{\"ts\":").endsWith("}\n").hasLineCount(1);
+            assertThat(JSON.readTree(line).get("request_id").asText()).isEqualTo("p" + (i % 7) + "-" + i);
+        }
+    }
+
+    @Test
     void recordRejectsMissingRequiredFields() {
         assertThatThrownBy(() -> new AuditRecord(Instant.EPOCH, null, Direction.EGRESS, null, null, null, null,
                 "GET", "/", 200, Decision.ALLOW, null, null, 0)).isInstanceOf(NullPointerException.class)
