@@ -68,8 +68,6 @@ public enum Transports {
     public EventLoopGroup newGroup(int threads, String name) {
         IoHandlerFactory factory = switch (this) {
             case EPOLL -> EpollIoHandler.newFactory();
-            // A completion queue 8x the submission ring: thousands of connections closing at once (a client
-            // pool going away) complete a read and a close each, overflowing Netty's default of 4,096.
             case IO_URING -> IoUringIoHandler.newFactory(IoUringProbe.config());
             case NIO -> NioIoHandler.newFactory();
         };
@@ -141,6 +139,9 @@ public enum Transports {
                 group.submit(() -> { }).get(10, TimeUnit.SECONDS);
                 return true;
             } catch (Exception | LinkageError e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
                 LoggerFactory.getLogger(Transports.class).info("io_uring unusable here, using epoll: {}", e.toString());
                 return false;
             } finally {
