@@ -94,7 +94,7 @@ public enum Transports {
 
     /** The transport for UDP sockets: this one, except io_uring, whose datagram channel leaks a read buffer on close. */
     public Transports forDatagrams() {
-        return this != IO_URING ? this : Epoll.isAvailable() ? EPOLL : NIO;
+        return this != IO_URING ? this : EPOLL.isAvailable() ? EPOLL : NIO;
     }
 
     /** The datagram socket class, for the non-blocking DNS resolver. */
