@@ -27,11 +27,6 @@ final class EcdsaProviders {
 
     private EcdsaProviders() { }
 
-    /** Conscrypt's provider when usable here, else null (use the JDK's). */
-    static Provider nativeOrNull() {
-        return NativeEcdsa.providerOrNull();
-    }
-
     /**
      * The private half of {@code key} ready for ES256 signatures: imported into Conscrypt when it is usable,
      * else the JDK's key and provider.

@@ -74,6 +74,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
         this.ctx = ctx;
         this.pool = services.connector().pool(ctx.channel().eventLoop());
         this.timer = new ExchangeTimer(ctx.executor(), this::timedOut);
+        this.clientIp = ForwardedHeaders.clientIp(ctx.channel().remoteAddress());
     }
 
     @Override
@@ -99,9 +100,6 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
         bodyBytes = 0;
         status = 0;
         closeAfter = !ingress.keepAlive || ingress.closeAfter;
-        if (clientIp == null) {
-            clientIp = ForwardedHeaders.clientIp(ctx.channel().remoteAddress());
-        }
         ForwardedHeaders.addToRequest(ingress, services, clientIp);
         timer.start(ingress.route.timeoutSeconds());
         connect();

@@ -6,6 +6,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jwt.SignedJWT;
 import io.runagents.ingress.jwt.AuthResult;
+import io.runagents.ingress.jwt.crypto.NativeEcdsa;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,11 +24,12 @@ class IdentityContextSignerTest {
             "alice@company.com", List.of("engineering"), "google", Instant.now().plusSeconds(3600), Map.of(), "k1");
 
     @Test
-    void theNativeProviderLoadsOnLinuxX8664() {
+    void theContextKeyIsImportedIntoTheNativeProviderOnLinuxX8664() throws Exception {
         // Where Conscrypt ships a native library, the fast path must really be taken (not silently skipped).
         org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux")
                 && System.getProperty("os.arch").equals("amd64"));
-        assertThat(EcdsaProviders.nativeOrNull()).isNotNull();
+        assertThat(EcdsaProviders.signingKey(key.key()).provider())
+                .isNotNull().isSameAs(NativeEcdsa.providerOrNull());
     }
 
     @Test
