@@ -21,6 +21,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        LeakDetectionDefault.apply();
         Path dataDir = Files.createTempDirectory("runagents-demo");
         try (Demo demo = Demo.start(port, adminPort, dataDir)) {
             spec.commandLine().getOut().println(demo.instructions());

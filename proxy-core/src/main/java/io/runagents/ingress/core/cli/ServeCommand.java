@@ -34,6 +34,7 @@ final class ServeCommand implements Callable<Integer> {
             store.close();
             return 1;
         }
+        LeakDetectionDefault.apply();
         ProxyServer server = ProxyServer.start(snapshot, 0);
         // Hot reload and the /admin API; stopped before the drain so no reload races the shutdown.
         ConfigReloader reloader = ConfigReloader.start(server, store, ConfigReloader.Options.defaults());

@@ -32,7 +32,9 @@ class ServeProcessTest {
 
     private Process serve(Path conf) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+        // The child keeps this suite's leak detection (paranoid), which `serve` would otherwise turn off.
+        String leakLevel = "-Dio.netty.leakDetection.level=" + System.getProperty("io.netty.leakDetection.level", "paranoid");
+        return new ProcessBuilder(java, "-Xmx128m", leakLevel, "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "serve", "--config", conf.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("serve.log").toFile())
@@ -63,7 +65,9 @@ class ServeProcessTest {
                 assertThat(RawHttp.get(address, "api.example.com", "/hello").status()).isEqualTo(200);
                 process.destroy(); // SIGTERM
                 assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-                assertThat(process.exitValue()).as(Files.readString(tmp.resolve("serve.log"))).isZero();
+                String log = Files.readString(tmp.resolve("serve.log"));
+                assertThat(process.exitValue()).as(log).isZero();
+                assertThat(log).doesNotContain("LEAK:");
             } finally {
                 process.destroyForcibly();
             }
