@@ -27,7 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 5)
 @Measurement(iterations = 5, time = 5)
-@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
+// Leak detection off, as `runagents serve` runs (LeakDetectionDefault): this measures the product as deployed.
+@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m", "-Dio.netty.leakDetection.level=disabled"})
 @State(Scope.Thread)
 public class IngressPipelineBenchmark {
     @Param({"direct", "open", "authenticated"})
