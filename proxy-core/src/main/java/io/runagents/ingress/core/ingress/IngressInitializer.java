@@ -39,16 +39,18 @@ public final class IngressInitializer extends ChannelInitializer<SocketChannel> 
 
     private final Supplier<RuntimeConfig> config;
     private final ConnectionTracker tracker;
-    private final SslContext tls;
-    private final RelayServices services;
+    private final Supplier<SslContext> tls;
+    private final RelayServices plainServices;
+    private final RelayServices tlsServices;
     private final ChannelHandler limit;
     private final IdentityContextSigner signer;
 
     /**
-     * @param tls null for plain HTTP
+     * @param tls the TLS context for a connection accepted now, or null for plain HTTP (read per connection,
+     *            so a reload changes new connections only)
      * @param audit null when no audit lines are written
      */
-    public IngressInitializer(Supplier<RuntimeConfig> config, ConnectionTracker tracker, SslContext tls,
+    public IngressInitializer(Supplier<RuntimeConfig> config, ConnectionTracker tracker, Supplier<SslContext> tls,
                               UpstreamConnector connector, ProxyMetrics metrics, AuditLog audit,
                               IdentityContextSigner signer) {
         this.signer = signer;
@@ -56,7 +58,8 @@ public final class IngressInitializer extends ChannelInitializer<SocketChannel> 
         this.tracker = tracker;
         this.tls = tls;
         ExchangeLog log = new ExchangeLog(metrics, audit, AuditRecord.Direction.INGRESS, Clock.systemUTC());
-        this.services = new RelayServices(connector, log, tracker, tls != null, RelayServices.Side.INGRESS);
+        this.plainServices = new RelayServices(connector, log, tracker, false, RelayServices.Side.INGRESS);
+        this.tlsServices = new RelayServices(connector, log, tracker, true, RelayServices.Side.INGRESS);
         this.limit = new ConnectionLimitHandler(tracker, () -> config.get().snapshot().proxy().limits().maxConnections());
     }
 
@@ -64,9 +67,11 @@ public final class IngressInitializer extends ChannelInitializer<SocketChannel> 
     protected void initChannel(SocketChannel ch) {
         Limits limits = config.get().snapshot().proxy().limits();
         ch.pipeline().addLast(LIMIT, limit);
-        if (tls != null) {
-            ch.pipeline().addLast(TLS, tls.newHandler(ch.alloc()));
+        SslContext context = tls.get();
+        if (context != null) {
+            ch.pipeline().addLast(TLS, context.newHandler(ch.alloc()));
         }
+        RelayServices services = context != null ? tlsServices : plainServices;
         ch.pipeline()
                 .addLast(CODEC, ServerCodecs.of(limits))
                 .addLast(IDLE, new IdleConnectionHandler(limits.idleTimeoutSeconds(), TimeUnit.SECONDS))

@@ -5,8 +5,6 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.runagents.ingress.config.model.ConfigSnapshot;
 import io.runagents.ingress.config.model.HostPort;
 import io.runagents.ingress.config.model.ProxySettings;
@@ -25,22 +23,22 @@ import io.runagents.ingress.core.identity.ContextSigningKey;
 import io.runagents.ingress.core.identity.IdentityContextSigner;
 import io.runagents.ingress.jwt.IdentityProviders;
 import io.runagents.ingress.jwt.ProviderState;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeoutException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +49,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProxyServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+    /** How often the ingress certificate's files are checked for a renewal written in place. */
+    private static final int TLS_CHECK_SECONDS = 30;
 
     private final AtomicReference<RuntimeConfig> config;
     private final ExecutorService identityExecutor;
@@ -69,6 +69,8 @@ public final class ProxyServer implements AutoCloseable {
     private Channel ingress;
     private Channel egress;
     private Channel admin;
+    private IngressTls tls;
+    private final ScheduledExecutorService tlsWatch;
     private AdminHandler adminHandler;
     private boolean stopped;
 
@@ -92,6 +94,7 @@ public final class ProxyServer implements AutoCloseable {
         metrics.connectionsGauge("egress", egressTracker::openConnections);
         metrics.bindIdentity(() -> providers);
         metrics.bindAudit(audit);
+        this.tlsWatch = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("runagents-tls-watch", true));
     }
 
     /**
@@ -153,9 +156,11 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     private void bind(ProxySettings settings) throws InterruptedException {
-        SslContext tls = ingressTls(settings);
+        tls = IngressTls.start(settings.tls());
+        tlsWatch.scheduleWithFixedDelay(this::checkTlsFiles, TLS_CHECK_SECONDS, TLS_CHECK_SECONDS, TimeUnit.SECONDS);
         ingress = serverBootstrap()
-                .childHandler(new IngressInitializer(config::get, ingressTracker, tls, connector, metrics, audit, signer))
+                .childHandler(new IngressInitializer(config::get, ingressTracker, tls::context, connector, metrics,
+                        audit, signer))
                 .bind(address(settings.listen().ingress())).sync().channel();
         IdentityContextVerifier verifier = new IdentityContextVerifier(signer.key(), Clock.systemUTC());
         egress = serverBootstrap()
@@ -167,7 +172,7 @@ public final class ProxyServer implements AutoCloseable {
                         signer.key().publicJwksJson())))
                 .bind(address(settings.listen().admin())).sync().channel();
         log.info("ingress listening on {} ({}), egress on {}, admin on {}; {} transport", ingress.localAddress(),
-                tls == null ? "http" : "https", egress.localAddress(), admin.localAddress(),
+                tls.context() == null ? "http" : "https", egress.localAddress(), admin.localAddress(),
                 transport.name().toLowerCase(Locale.ROOT));
     }
 
@@ -181,18 +186,6 @@ public final class ProxyServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, UpstreamConnector.WATER_MARK);
-    }
-
-    private static SslContext ingressTls(ProxySettings settings) {
-        if (!settings.tls().enabled()) {
-            return null;
-        }
-        try {
-            return SslContextBuilder.forServer(new File(settings.tls().certFile()), new File(settings.tls().keyFile()))
-                    .build();
-        } catch (SSLException | IllegalArgumentException e) {
-            throw new IllegalStateException("tls: cannot load certFile/keyFile: " + e.getMessage(), e);
-        }
     }
 
     private static InetSocketAddress address(HostPort hostPort) {
@@ -252,14 +245,18 @@ public final class ProxyServer implements AutoCloseable {
         Staged ready = staged;
         staged = null;
         IdentityProviders next;
+        IngressTls.Loaded nextTls;
         if (ready != null && ready.snapshot() == snapshot) {
             next = ready.providers();
+            nextTls = ready.tls();
         } else {
             if (ready != null) {
                 ready.providers().discard(providers);
             }
             next = providers.stage(snapshot.identityProviders(), snapshot.proxy());
+            nextTls = tlsOrCurrent(snapshot);
         }
+        tls.use(nextTls);
         config.set(RuntimeConfig.of(snapshot, next));
         // Retire what the new configuration replaced only now: until the swap, the old one served unchanged.
         next.commit(providers);
@@ -275,10 +272,32 @@ public final class ProxyServer implements AutoCloseable {
     public synchronized CompletionStage<Void> prepare(ConfigSnapshot snapshot) {
         if (staged != null) {
             staged.providers().discard(providers);
+            staged = null;
+        }
+        IngressTls.Loaded nextTls;
+        try {
+            nextTls = tls.prepare(snapshot.proxy().tls());
+        } catch (IllegalStateException e) {
+            return CompletableFuture.failedFuture(e); // refuses the reload: the old certificate keeps serving
         }
         IdentityProviders next = providers.stage(snapshot.identityProviders(), snapshot.proxy());
-        staged = new Staged(snapshot, next);
+        staged = new Staged(snapshot, next, nextTls);
         return next.prefetchAll();
+    }
+
+    /** The TLS of {@code snapshot}, or the current one when its files do not load (apply without prepare). */
+    private IngressTls.Loaded tlsOrCurrent(ConfigSnapshot snapshot) {
+        try {
+            return tls.prepare(snapshot.proxy().tls());
+        } catch (IllegalStateException e) {
+            log.error("{}; the ingress keeps its current TLS", e.getMessage());
+            return tls.prepare(config.get().snapshot().proxy().tls());
+        }
+    }
+
+    /** Reloads the ingress certificate when its files changed on disk; runs every {@value #TLS_CHECK_SECONDS} s. */
+    public void checkTlsFiles() {
+        tls.refreshIfFilesChanged();
     }
 
     /** {@link #prepare} then {@link #apply}: the swap happens once new providers have their keys. */
@@ -287,7 +306,7 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /** Providers built (and warmed) for a snapshot that is about to be applied. */
-    private record Staged(ConfigSnapshot snapshot, IdentityProviders providers) { }
+    private record Staged(ConfigSnapshot snapshot, IdentityProviders providers, IngressTls.Loaded tls) { }
 
     /** Serves the {@code /admin/*} API on the admin listener with {@code api}. */
     public void adminApi(AdminApiHandler api) {
@@ -353,6 +372,7 @@ public final class ProxyServer implements AutoCloseable {
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         connector.close();
+        tlsWatch.shutdownNow();
         audit.close(); // every line of every answered request is on disk before the process exits
         providers.close();
         identityExecutor.shutdownNow();

@@ -1,0 +1,121 @@
+package io.runagents.ingress.core.server;
+
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.runagents.ingress.config.model.TlsSettings;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingress listener's TLS, reloadable: each new connection takes the context current when it is
+ * accepted; connections already open keep theirs. The context is rebuilt when proxy.yaml names other
+ * files and when the files themselves change (a renewed certificate written over the old one, or a
+ * Kubernetes secret's symlink swap), which {@link #refreshIfFilesChanged()} notices. Files are read only
+ * on the caller's thread (the reload thread, the TLS watch), never on an event loop.
+ */
+public final class IngressTls {
+    private static final Logger log = LoggerFactory.getLogger(IngressTls.class);
+
+    /** What was loaded, and from which files as they were then; {@code context} is null for plain HTTP. */
+    public record Loaded(TlsSettings settings, FilesState files, SslContext context) { }
+
+    /** The files' identity and version: a changed modification time or size means a new certificate. */
+    record FilesState(FileVersion cert, FileVersion key) {
+        static FilesState of(TlsSettings settings) {
+            return settings.enabled()
+                    ? new FilesState(FileVersion.of(settings.certFile()), FileVersion.of(settings.keyFile()))
+                    : null;
+        }
+    }
+
+    /** A file by its real path (symlinks followed), modification time and size; null fields when unreadable. */
+    record FileVersion(Path realPath, long modifiedMillis, long size) {
+        static FileVersion of(String file) {
+            try {
+                Path real = Path.of(file).toRealPath();
+                BasicFileAttributes attributes = Files.readAttributes(real, BasicFileAttributes.class);
+                return new FileVersion(real, attributes.lastModifiedTime().toMillis(), attributes.size());
+            } catch (IOException e) {
+                return new FileVersion(null, -1, -1);
+            }
+        }
+    }
+
+    private volatile Loaded current;
+
+    private IngressTls(Loaded initial) {
+        this.current = initial;
+    }
+
+    /** The ingress TLS of {@code settings}; throws {@link IllegalStateException} when the files do not load. */
+    public static IngressTls start(TlsSettings settings) {
+        return new IngressTls(load(settings));
+    }
+
+    /** The context for a connection being accepted now, or null for plain HTTP. */
+    public SslContext context() {
+        return current.context();
+    }
+
+    /**
+     * The TLS for {@code settings}: the current one when the same files, unchanged, are named; otherwise
+     * freshly loaded. Does not switch; see {@link #use}.
+     *
+     * @throws IllegalStateException when the certificate or key cannot be loaded
+     */
+    public Loaded prepare(TlsSettings settings) {
+        Loaded now = current;
+        if (now.settings().equals(settings) && Objects.equals(now.files(), FilesState.of(settings))) {
+            return now;
+        }
+        return load(settings);
+    }
+
+    /** Makes {@code loaded} the context of every connection accepted from now on. */
+    public void use(Loaded loaded) {
+        Loaded previous = current;
+        current = loaded;
+        if (previous != loaded) {
+            log.info("ingress TLS {}", loaded.context() == null ? "off: plain HTTP"
+                    : "now from " + loaded.settings().certFile() + " and " + loaded.settings().keyFile());
+        }
+    }
+
+    /**
+     * Reloads when the configured files changed on disk since they were loaded. A certificate that does
+     * not load (say, half written) leaves the current one in place; the next check tries again.
+     */
+    public void refreshIfFilesChanged() {
+        Loaded now = current;
+        if (now.context() == null || Objects.equals(now.files(), FilesState.of(now.settings()))) {
+            return;
+        }
+        try {
+            use(load(now.settings()));
+        } catch (IllegalStateException e) {
+            log.warn("ingress TLS files changed but do not load; still using the previous ones: {}", e.getMessage());
+        }
+    }
+
+    private static Loaded load(TlsSettings settings) {
+        if (!settings.enabled()) {
+            return new Loaded(settings, null, null);
+        }
+        // Taken before reading, so a write that lands during the read is seen as a change next time.
+        FilesState files = FilesState.of(settings);
+        try {
+            SslContext context = SslContextBuilder.forServer(new File(settings.certFile()), new File(settings.keyFile()))
+                    .build();
+            return new Loaded(settings, files, context);
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new IllegalStateException("tls: cannot load certFile/keyFile: " + e.getMessage(), e);
+        }
+    }
+}
