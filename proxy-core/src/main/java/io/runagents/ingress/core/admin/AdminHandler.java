@@ -30,16 +30,17 @@ import java.util.function.Supplier;
 public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final ProxyMetrics metrics;
     private final Supplier<Readiness> readiness;
-    private final String contextJwks;
+    private final Supplier<String> contextJwks;
     private volatile AdminApiHandler api;
 
     /** Whether the proxy can serve; {@code problems} is a JSON array of what is missing when not. */
     public record Readiness(boolean ready, String problemsJson) { }
 
     /**
-     * @param contextJwks the public key of {@code X-End-User-Context} as a JWKS document
+     * @param contextJwks the public keys of {@code X-End-User-Context} as a JWKS document, read per request
+     *                    (a key rotation adds the new key and keeps the old one for a while)
      */
-    public AdminHandler(ProxyMetrics metrics, Supplier<Readiness> readiness, String contextJwks) {
+    public AdminHandler(ProxyMetrics metrics, Supplier<Readiness> readiness, Supplier<String> contextJwks) {
         this.metrics = metrics;
         this.readiness = readiness;
         this.contextJwks = contextJwks;
@@ -76,7 +77,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                         "application/json", "{\"ready\":" + r.ready() + ",\"problems\":" + r.problemsJson() + "}"));
             }
             case "/identity-context/jwks.json" -> respond(ctx, request,
-                    text(HttpResponseStatus.OK, "application/jwk-set+json", contextJwks));
+                    text(HttpResponseStatus.OK, "application/jwk-set+json", contextJwks.get()));
             case "/metrics" -> respond(ctx, request,
                     text(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
             default -> respond(ctx, request, error(HttpResponseStatus.NOT_FOUND, "not_found", "no such admin endpoint"));

@@ -42,15 +42,30 @@ final class AuditFile implements AutoCloseable {
     private LocalDate day;
 
     AuditFile(Path file, long maxBytes, Clock clock) throws IOException {
-        this.file = file.toAbsolutePath();
+        this.file = file.toAbsolutePath().normalize();
         this.maxBytes = maxBytes;
         this.clock = clock;
         Files.createDirectories(this.file.getParent());
         open();
-        // A file left by an earlier run belongs to the day it was last written, so a restart on a
-        // later day rotates it under its own date rather than today's.
-        day = size == 0 ? today()
-                : LocalDate.ofInstant(Files.getLastModifiedTime(this.file).toInstant(), ZoneOffset.UTC);
+        try {
+            // A file left by an earlier run belongs to the day it was last written, so a restart on a
+            // later day rotates it under its own date rather than today's.
+            day = size == 0 ? today()
+                    : LocalDate.ofInstant(Files.getLastModifiedTime(this.file).toInstant(), ZoneOffset.UTC);
+        } catch (IOException | RuntimeException e) {
+            channel.close(); // a failed switch keeps the old file: this one must not leak a descriptor
+            throw e;
+        }
+    }
+
+    /** Opens {@code other} (and its directory), rotating like this file. */
+    AuditFile openAnother(Path other) throws IOException {
+        return new AuditFile(other, maxBytes, clock);
+    }
+
+    /** The absolute, normalized path lines are appended to. */
+    Path path() {
+        return file;
     }
 
     /** Appends one complete line ({@code len} bytes of {@code line}), rotating first when due. */

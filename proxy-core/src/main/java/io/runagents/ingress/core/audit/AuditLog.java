@@ -1,7 +1,10 @@
 package io.runagents.ingress.core.audit;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * {@code offer} calls took effect: a parked record is never overtaken by a later offer, and the
  * offers of one thread keep their order.
  *
+ * <h2>Switching files</h2>
+ * {@link #switchTo} moves the trail to another file while the proxy runs (a config reload). The switch
+ * travels through the same queue as the records: those offered before it stay in the old file, those
+ * offered after go to the new one.
+ *
  * <h2>Shutdown</h2>
  * {@link #close()} writes every record offered before it, parked ones included, fsyncs the file and
  * returns when the writer has ended. Offers after {@code close} throw {@link IllegalStateException},
@@ -53,9 +61,9 @@ public final class AuditLog implements AutoCloseable {
     private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int ATTEMPTS_WHEN_CLOSING = 3;
 
-    private final Path path;
+    private volatile Path path; // the current file; written by the writer, read by anyone
     private final AuditQueue queue;
-    private final AuditFile file;                                     // writer thread only
+    private AuditFile file;                                           // writer thread only
     private final AuditLineEncoder encoder = new AuditLineEncoder();   // writer thread only
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
@@ -63,8 +71,8 @@ public final class AuditLog implements AutoCloseable {
     private final Thread writer;
     private boolean broken; // writer thread only: gave up while closing; the rest is counted as lost
 
-    private AuditLog(Path path, int capacity, AuditFile file) {
-        this.path = path;
+    private AuditLog(int capacity, AuditFile file) {
+        this.path = file.path();
         this.queue = new AuditQueue(capacity);
         this.file = file;
         this.writer = new Thread(this::run, THREAD_NAME);
@@ -92,7 +100,7 @@ public final class AuditLog implements AutoCloseable {
         if (maxBytes < 1) {
             throw new IllegalArgumentException("maxBytes: " + maxBytes + " (expected: >= 1)");
         }
-        AuditLog auditLog = new AuditLog(file, capacity, new AuditFile(file, maxBytes, clock));
+        AuditLog auditLog = new AuditLog(capacity, new AuditFile(file, maxBytes, clock));
         auditLog.writer.start();
         return auditLog;
     }
@@ -123,6 +131,45 @@ public final class AuditLog implements AutoCloseable {
             return terminated.copy();
         }
         return done;
+    }
+
+    /**
+     * Writes every record offered after this call to {@code newFile} (created with its directory if
+     * needed, appended to if it exists; same size limit and clock), and every record offered before it to
+     * the current file, which is then fsynced and closed. Never blocks: the writer thread does the work.
+     * Switching to the current file (same absolute, normalized path) changes nothing.
+     *
+     * @return completes once the writer has switched; fails with the {@link IOException} if
+     *         {@code newFile} cannot be opened (the log then stays on its current file), or with
+     *         {@link IllegalStateException} after {@link #close()}
+     */
+    public CompletableFuture<Void> switchTo(Path newFile) {
+        Objects.requireNonNull(newFile, "newFile");
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            queue.offerSwitch(newFile, done);
+        } catch (IllegalStateException afterClose) {
+            return CompletableFuture.failedFuture(afterClose);
+        }
+        return done;
+    }
+
+    /**
+     * Checks that {@code file} can be appended to (creating its directory and the file if needed), without
+     * writing to it: a reload that names it is refused up front rather than failing in the writer.
+     */
+    public static void checkWritable(Path file) throws IOException {
+        Path absolute = file.toAbsolutePath().normalize();
+        Files.createDirectories(absolute.getParent());
+        try (FileChannel ignored = FileChannel.open(absolute, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
+            // opened: writable
+        }
+    }
+
+    /** The absolute path of the file lines currently go to; it changes when the writer takes a {@link #switchTo}. */
+    public Path path() {
+        return path;
     }
 
     /**
@@ -196,6 +243,10 @@ public final class AuditLog implements AutoCloseable {
             }
             return;
         }
+        if (entry instanceof AuditQueue.SwitchFile request) {
+            switchFile(request);
+            return;
+        }
         AuditQueue.Line line = (AuditQueue.Line) entry;
         if (line.parked()) {
             resume(line);
@@ -213,6 +264,35 @@ public final class AuditLog implements AutoCloseable {
             written.incrementAndGet();
         } else {
             lost.incrementAndGet();
+        }
+    }
+
+    private void switchFile(AuditQueue.SwitchFile request) {
+        Path target = request.file();
+        AuditFile next;
+        try {
+            if (target.toAbsolutePath().normalize().equals(file.path())) {
+                request.done().complete(null);
+                return;
+            }
+            // Opened before the current file is closed, so a bad path leaves the log writing where it was.
+            next = file.openAnother(target);
+        } catch (IOException | RuntimeException e) {
+            // Not retried like a write: a path that cannot be opened now needs a new config, not a wait.
+            // RuntimeExceptions too: a writer killed by a bad setting would stall every caller.
+            log.warn("audit: cannot switch to {}; still writing to {}", target, path, e);
+            request.done().completeExceptionally(e);
+            return;
+        }
+        Path previous = path;
+        boolean closed = attempt("close", file::close);
+        file = next;
+        path = next.path();
+        if (closed) {
+            log.info("audit: switched from {} to {}", previous, path);
+            request.done().complete(null);
+        } else {
+            request.done().completeExceptionally(new IOException("audit file " + previous + " not written"));
         }
     }
 

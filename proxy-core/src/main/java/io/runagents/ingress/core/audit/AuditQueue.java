@@ -1,5 +1,6 @@
 package io.runagents.ingress.core.audit;
 
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -63,6 +64,13 @@ final class AuditQueue {
     void offerFlush(CompletableFuture<Void> done) {
         countIn();
         entries.add(new Flush(done));
+        LockSupport.unpark(consumer);
+    }
+
+    /** Adds a marker after which the consumer writes to {@code file}; it completes {@code done} once it has. */
+    void offerSwitch(Path file, CompletableFuture<Void> done) {
+        countIn();
+        entries.add(new SwitchFile(file, done));
         LockSupport.unpark(consumer);
     }
 
@@ -140,7 +148,7 @@ final class AuditQueue {
     }
 
     /** What travels through the queue. */
-    sealed interface Entry permits Line, Flush { }
+    sealed interface Entry permits Line, Flush, SwitchFile { }
 
     /** A record; the executor and callback are set only when the producer was asked to pause. */
     record Line(AuditRecord record, Executor callbackExecutor, Runnable onAccepted) implements Entry {
@@ -151,4 +159,7 @@ final class AuditQueue {
 
     /** A flush request. */
     record Flush(CompletableFuture<Void> done) implements Entry { }
+
+    /** A request to write every later line to {@code file}. */
+    record SwitchFile(Path file, CompletableFuture<Void> done) implements Entry { }
 }

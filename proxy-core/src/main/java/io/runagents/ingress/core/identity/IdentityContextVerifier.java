@@ -5,7 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.runagents.ingress.jwt.AuthResult;
@@ -31,19 +31,19 @@ public final class IdentityContextVerifier {
     /** A verified context: the user (as an {@link AuthResult.Authenticated}) and the ingress request id. */
     public record VerifiedContext(AuthResult.Authenticated user, String requestId) { }
 
-    private final ContextSigningKey key;
-    private final ECDSAVerifier verifier;
+    private final ContextKeyring keys;
     private final Clock clock;
     private final Cache<String, VerifiedContext> cache;
 
+    /** Accepts contexts signed by {@code key} only. */
     public IdentityContextVerifier(ContextSigningKey key, Clock clock) {
-        this.key = key;
+        this(new ContextKeyring(key, clock), clock);
+    }
+
+    /** Accepts contexts signed by any key {@code keys} accepts at the time of the check (rotations included). */
+    public IdentityContextVerifier(ContextKeyring keys, Clock clock) {
+        this.keys = keys;
         this.clock = clock;
-        try {
-            this.verifier = EcdsaProviders.verifier(key.key());
-        } catch (JOSEException e) {
-            throw new IllegalArgumentException("identity context key unusable: " + e.getMessage(), e);
-        }
         this.cache = Caffeine.newBuilder()
                 .maximumSize(100_000)
                 .expireAfter(Expiry.<String, VerifiedContext>creating((token, ctx) ->
@@ -71,8 +71,10 @@ public final class IdentityContextVerifier {
     private VerifiedContext verifyUncached(String token, Instant now) {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
+            String keyId = jwt.getHeader().getKeyID();
+            JWSVerifier verifier = keys.verifierFor(keyId);
             if (!JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm())
-                    || !key.keyId().equals(jwt.getHeader().getKeyID())
+                    || verifier == null
                     || jwt.getHeader().getCriticalParams() != null
                     || !jwt.verify(verifier)) {
                 return null;
@@ -89,7 +91,7 @@ public final class IdentityContextVerifier {
             }
             List<String> groups = claims.getStringListClaim("groups");
             AuthResult.Authenticated user = new AuthResult.Authenticated(sub, claims.getStringClaim("email"),
-                    groups == null ? List.of() : groups, idp, exp.toInstant(), Map.of(), key.keyId());
+                    groups == null ? List.of() : groups, idp, exp.toInstant(), Map.of(), keyId);
             return new VerifiedContext(user, rid);
         } catch (ParseException | JOSEException | RuntimeException e) {
             return null;

@@ -10,7 +10,7 @@ import io.runagents.ingress.config.model.IdentityProvider;
 import io.runagents.ingress.core.http.ProxyHeaders;
 import io.runagents.ingress.core.identity.BearerToken;
 import io.runagents.ingress.core.identity.ClaimHeaderValues;
-import io.runagents.ingress.core.identity.IdentityContextSigner;
+import io.runagents.ingress.core.identity.ContextKeyring;
 import io.runagents.ingress.core.metrics.ProxyMetrics;
 import io.runagents.ingress.jwt.AuthResult;
 import io.runagents.ingress.jwt.JwtAuthenticator;
@@ -37,12 +37,12 @@ final class IdentityHandler extends RequestStage {
     static final int RETRY_AFTER_SECONDS = 30;
 
     private final ProxyMetrics metrics;
-    private final IdentityContextSigner signer;
+    private final ContextKeyring contextKeys;
 
-    IdentityHandler(ExchangeLog log, IdentityContextSigner signer) {
+    IdentityHandler(ExchangeLog log, ContextKeyring contextKeys) {
         super(log);
         this.metrics = log.metrics();
-        this.signer = signer;
+        this.contextKeys = contextKeys;
     }
 
     @Override
@@ -113,7 +113,7 @@ final class IdentityHandler extends RequestStage {
                 headers.set(claimHeader.getValue(), value);
             }
         }
-        headers.set(ProxyHeaders.X_END_USER_CONTEXT, signer.headerValue(user, request.requestId,
+        headers.set(ProxyHeaders.X_END_USER_CONTEXT, contextKeys.signer().headerValue(user, request.requestId,
                 request.config.snapshot().proxy().identityContext().ttlSeconds()));
     }
 

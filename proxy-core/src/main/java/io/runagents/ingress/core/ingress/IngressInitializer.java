@@ -10,7 +10,7 @@ import io.runagents.ingress.core.audit.AuditLog;
 import io.runagents.ingress.core.audit.AuditRecord;
 import io.runagents.ingress.core.http.IdleConnectionHandler;
 import io.runagents.ingress.core.http.ServerCodecs;
-import io.runagents.ingress.core.identity.IdentityContextSigner;
+import io.runagents.ingress.core.identity.ContextKeyring;
 import io.runagents.ingress.core.metrics.ProxyMetrics;
 import io.runagents.ingress.core.server.ConnectionLimitHandler;
 import io.runagents.ingress.core.server.ConnectionTracker;
@@ -43,7 +43,7 @@ public final class IngressInitializer extends ChannelInitializer<SocketChannel> 
     private final RelayServices plainServices;
     private final RelayServices tlsServices;
     private final ChannelHandler limit;
-    private final IdentityContextSigner signer;
+    private final ContextKeyring contextKeys;
 
     /**
      * @param tls the TLS context for a connection accepted now, or null for plain HTTP (read per connection,
@@ -52,8 +52,8 @@ public final class IngressInitializer extends ChannelInitializer<SocketChannel> 
      */
     public IngressInitializer(Supplier<RuntimeConfig> config, ConnectionTracker tracker, Supplier<SslContext> tls,
                               UpstreamConnector connector, ProxyMetrics metrics, AuditLog audit,
-                              IdentityContextSigner signer) {
-        this.signer = signer;
+                              ContextKeyring contextKeys) {
+        this.contextKeys = contextKeys;
         this.config = config;
         this.tracker = tracker;
         this.tls = tls;
@@ -78,7 +78,7 @@ public final class IngressInitializer extends ChannelInitializer<SocketChannel> 
                 .addLast(SEQUENCER, new RequestSequencer(tracker))
                 .addLast(GUARD, new RequestGuardHandler(config, services.log(), true))
                 .addLast(ROUTING, new RoutingHandler(services.log()))
-                .addLast(IDENTITY, new IdentityHandler(services.log(), signer))
+                .addLast(IDENTITY, new IdentityHandler(services.log(), contextKeys))
                 .addLast(POLICY, new PolicyHandler(services.log()))
                 .addLast(RELAY, new RelayHandler(services));
     }

@@ -20,7 +20,7 @@ import io.runagents.ingress.core.upstream.UpstreamConnector;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.runagents.ingress.core.http.Json;
 import io.runagents.ingress.core.identity.ContextSigningKey;
-import io.runagents.ingress.core.identity.IdentityContextSigner;
+import io.runagents.ingress.core.identity.ContextKeyring;
 import io.runagents.ingress.jwt.IdentityProviders;
 import io.runagents.ingress.jwt.ProviderState;
 import java.io.IOException;
@@ -51,10 +51,12 @@ public final class ProxyServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
     /** How often the ingress certificate's files are checked for a renewal written in place. */
     private static final int TLS_CHECK_SECONDS = 30;
+    /** The egress's tolerance for a context's clock, added to how long a retired context key stays accepted. */
+    private static final int CONTEXT_CLOCK_SKEW_SECONDS = 5;
 
     private final AtomicReference<RuntimeConfig> config;
     private final ExecutorService identityExecutor;
-    private final IdentityContextSigner signer;
+    private final ContextKeyring contextKeys;
     private final AuditLog audit;
     private IdentityProviders providers;
     private Staged staged;
@@ -81,7 +83,7 @@ public final class ProxyServer implements AutoCloseable {
         this.providers = IdentityProviders.create(snapshot.identityProviders(), snapshot.proxy(), Clock.systemUTC(),
                 identityExecutor);
         this.config = new AtomicReference<>(RuntimeConfig.of(snapshot, providers));
-        this.signer = new IdentityContextSigner(contextKey, Clock.systemUTC());
+        this.contextKeys = new ContextKeyring(contextKey, Clock.systemUTC());
         this.audit = openAudit(snapshot.proxy());
         this.transport = Transports.best();
         this.acceptors = transport.newGroup(1, "runagents-accept");
@@ -160,16 +162,16 @@ public final class ProxyServer implements AutoCloseable {
         tlsWatch.scheduleWithFixedDelay(this::checkTlsFiles, TLS_CHECK_SECONDS, TLS_CHECK_SECONDS, TimeUnit.SECONDS);
         ingress = serverBootstrap()
                 .childHandler(new IngressInitializer(config::get, ingressTracker, tls::context, connector, metrics,
-                        audit, signer))
+                        audit, contextKeys))
                 .bind(address(settings.listen().ingress())).sync().channel();
-        IdentityContextVerifier verifier = new IdentityContextVerifier(signer.key(), Clock.systemUTC());
+        IdentityContextVerifier verifier = new IdentityContextVerifier(contextKeys, Clock.systemUTC());
         egress = serverBootstrap()
                 .childHandler(new EgressInitializer(config::get, egressTracker, connector, metrics, audit, verifier,
                         environment))
                 .bind(address(settings.listen().egress())).sync().channel();
         admin = serverBootstrap()
                 .childHandler(new AdminInitializer(adminHandler = new AdminHandler(metrics, this::readiness,
-                        signer.key().publicJwksJson())))
+                        contextKeys::publicJwksJson)))
                 .bind(address(settings.listen().admin())).sync().channel();
         log.info("ingress listening on {} ({}), egress on {}, admin on {}; {} transport", ingress.localAddress(),
                 tls.context() == null ? "http" : "https", egress.localAddress(), admin.localAddress(),
@@ -246,17 +248,23 @@ public final class ProxyServer implements AutoCloseable {
         staged = null;
         IdentityProviders next;
         IngressTls.Loaded nextTls;
+        ContextSigningKey nextKey;
         if (ready != null && ready.snapshot() == snapshot) {
             next = ready.providers();
             nextTls = ready.tls();
+            nextKey = ready.contextKey();
         } else {
             if (ready != null) {
                 ready.providers().discard(providers);
             }
             next = providers.stage(snapshot.identityProviders(), snapshot.proxy());
             nextTls = tlsOrCurrent(snapshot);
+            nextKey = contextKeyOrCurrent(snapshot);
         }
         tls.use(nextTls);
+        rotateContextKey(snapshot, nextKey);
+        // Lines of requests that started before the swap may land in the new file: they are written in order.
+        audit.switchTo(Path.of(snapshot.proxy().audit().file())); // a failure is logged; lines stay where they were
         config.set(RuntimeConfig.of(snapshot, next));
         // Retire what the new configuration replaced only now: until the swap, the old one served unchanged.
         next.commit(providers);
@@ -275,13 +283,17 @@ public final class ProxyServer implements AutoCloseable {
             staged = null;
         }
         IngressTls.Loaded nextTls;
+        ContextSigningKey nextKey;
         try {
             nextTls = tls.prepare(snapshot.proxy().tls());
+            nextKey = contextKeyFor(snapshot);
+            checkAuditFile(snapshot);
         } catch (IllegalStateException e) {
-            return CompletableFuture.failedFuture(e); // refuses the reload: the old certificate keeps serving
+            // Refuses the reload: the old certificate, context key and audit file keep serving.
+            return CompletableFuture.failedFuture(e);
         }
         IdentityProviders next = providers.stage(snapshot.identityProviders(), snapshot.proxy());
-        staged = new Staged(snapshot, next, nextTls);
+        staged = new Staged(snapshot, next, nextTls, nextKey);
         return next.prefetchAll();
     }
 
@@ -295,6 +307,56 @@ public final class ProxyServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The context key {@code snapshot} names: its {@code signingKeyFile} (read again on every reload, so a key
+     * written over the old file is picked up), else the key kept in its {@code dataDir} when that changed;
+     * otherwise the current key.
+     *
+     * @throws IllegalStateException when the key cannot be read or created
+     */
+    private ContextSigningKey contextKeyFor(ConfigSnapshot snapshot) {
+        ProxySettings now = config.get().snapshot().proxy();
+        ProxySettings next = snapshot.proxy();
+        String keyFile = next.identityContext().signingKeyFile();
+        if (keyFile == null && now.identityContext().signingKeyFile() == null && now.dataDir().equals(next.dataDir())) {
+            return contextKeys.current();
+        }
+        try {
+            return ContextSigningKey.loadOrCreate(keyFile, Path.of(next.dataDir()));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalStateException("identityContext: " + e.getMessage(), e);
+        }
+    }
+
+    /** Refuses an {@code audit.file} that cannot be written, before anything switches. */
+    private void checkAuditFile(ConfigSnapshot snapshot) {
+        Path next = Path.of(snapshot.proxy().audit().file());
+        if (next.toAbsolutePath().normalize().equals(audit.path())) {
+            return;
+        }
+        try {
+            AuditLog.checkWritable(next);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("audit.file: cannot open " + next + ": " + e, e);
+        }
+    }
+
+    private ContextSigningKey contextKeyOrCurrent(ConfigSnapshot snapshot) {
+        try {
+            return contextKeyFor(snapshot);
+        } catch (IllegalStateException e) {
+            log.error("{}; contexts stay signed with key {}", e.getMessage(), contextKeys.current().keyId());
+            return contextKeys.current();
+        }
+    }
+
+    /** Signs with {@code key} from now on; the old key stays accepted as long as a context it signed can live. */
+    private void rotateContextKey(ConfigSnapshot snapshot, ContextSigningKey key) {
+        int ttl = Math.max(snapshot.proxy().identityContext().ttlSeconds(),
+                config.get().snapshot().proxy().identityContext().ttlSeconds());
+        contextKeys.rotate(key, Duration.ofSeconds(ttl + CONTEXT_CLOCK_SKEW_SECONDS));
+    }
+
     /** Reloads the ingress certificate when its files changed on disk; runs every {@value #TLS_CHECK_SECONDS} s. */
     public void checkTlsFiles() {
         tls.refreshIfFilesChanged();
@@ -306,7 +368,8 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /** Providers built (and warmed) for a snapshot that is about to be applied. */
-    private record Staged(ConfigSnapshot snapshot, IdentityProviders providers, IngressTls.Loaded tls) { }
+    private record Staged(ConfigSnapshot snapshot, IdentityProviders providers, IngressTls.Loaded tls,
+                          ContextSigningKey contextKey) { }
 
     /** Serves the {@code /admin/*} API on the admin listener with {@code api}. */
     public void adminApi(AdminApiHandler api) {

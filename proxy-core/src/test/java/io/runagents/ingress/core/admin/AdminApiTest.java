@@ -78,7 +78,7 @@ class AdminApiTest {
     void withoutATokenOnlyLoopbackClientsAreServed() throws Exception {
         // EmbeddedChannel's remote address is not an IP address at all, so it stands for "not loopback".
         ProxyMetrics metrics = new ProxyMetrics();
-        AdminHandler handler = new AdminHandler(metrics, () -> new AdminHandler.Readiness(true, "[]"), "{\"keys\":[]}");
+        AdminHandler handler = new AdminHandler(metrics, () -> new AdminHandler.Readiness(true, "[]"), () -> "{\"keys\":[]}");
         try (ConfigStore store = new ConfigStore(tmp, Clock.systemUTC())) {
             handler.api(new AdminApiHandler(store, new ResourceFiles(tmp, Clock.systemUTC()), Runnable::run, null));
             EmbeddedChannel channel = new EmbeddedChannel(handler);

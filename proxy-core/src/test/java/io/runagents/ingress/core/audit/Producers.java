@@ -27,14 +27,28 @@ final class Producers {
 
     private Producers() { }
 
+    /** Called by a producer before it offers its {@code seq}th record; lets a test line events up with offers. */
+    @FunctionalInterface
+    interface Pace {
+        Pace NONE = (producer, seq) -> { };
+
+        void beforeOffer(int producer, int seq) throws InterruptedException;
+    }
+
     /** Runs {@code producers} threads offering {@code each} records, and waits for them to finish. */
     static Producers run(AuditLog log, int producers, int each, Executor callbacks) throws InterruptedException {
+        return run(log, producers, each, callbacks, Pace.NONE);
+    }
+
+    /** Like {@link #run(AuditLog, int, int, Executor)}, calling {@code pace} before each offer. */
+    static Producers run(AuditLog log, int producers, int each, Executor callbacks, Pace pace)
+            throws InterruptedException {
         Producers stats = new Producers();
         CountDownLatch start = new CountDownLatch(1);
         Thread[] threads = new Thread[producers];
         for (int p = 0; p < producers; p++) {
             int producer = p;
-            threads[p] = new Thread(() -> stats.produce(log, producer, each, callbacks, start), "producer-" + p);
+            threads[p] = new Thread(() -> stats.produce(log, producer, each, callbacks, pace, start), "producer-" + p);
             threads[p].start();
         }
         start.countDown();
@@ -44,7 +58,7 @@ final class Producers {
         return stats;
     }
 
-    private void produce(AuditLog log, int producer, int each, Executor callbacks, CountDownLatch start) {
+    private void produce(AuditLog log, int producer, int each, Executor callbacks, Pace pace, CountDownLatch start) {
         Semaphore resume = new Semaphore(0);
         Runnable onAccepted = () -> {
             callbackThreads.add(Thread.currentThread().getName());
@@ -54,6 +68,7 @@ final class Producers {
         try {
             start.await();
             for (int seq = 0; seq < each; seq++) {
+                pace.beforeOffer(producer, seq);
                 AuditRecord r = record(producer, seq);
                 long t0 = System.nanoTime();
                 boolean accepted = log.offer(r, callbacks, onAccepted);

@@ -1,6 +1,7 @@
 package io.runagents.ingress.core.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
@@ -8,6 +9,7 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.runagents.ingress.config.model.IdentityContextSettings;
@@ -166,5 +168,47 @@ class IdentityContextTest {
         ECKey after = publishedKey(proxy);
         assertThat(after.getKeyID()).isEqualTo(before.getKeyID());
         assertThat(issuedBeforeRestart.verify(new ECDSAVerifier(after.toECPublicKey()))).isTrue();
+    }
+
+    @Test
+    void reloadWithAnotherSigningKeyFileRotatesAndKeepsPublishingTheOldKey() throws Exception {
+        String token = TestTokens.signedBy(TestKeys.rsa()).sign();
+        ECKey before = publishedKey(proxy);
+        ECKey next = new ECKeyGenerator(Curve.P_256).keyIDFromThumbprint(true).generate();
+        java.nio.file.Path keyFile = java.nio.file.Path.of(dataDir, "rotated.jwk");
+        java.nio.file.Files.writeString(keyFile, next.toJSONString());
+
+        proxy.applyWhenReady(snapshotWith(new IdentityContextSettings(keyFile.toString(), TTL_SECONDS)))
+                .toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        RawHttp.get(proxy.ingressAddress(), HOST, "/", "Authorization: Bearer " + token);
+
+        SignedJWT context = SignedJWT.parse(agent.received().get(agent.received().size() - 1).header("X-End-User-Context"));
+        assertThat(context.getHeader().getKeyID()).isEqualTo(next.getKeyID());
+        assertThat(context.verify(new ECDSAVerifier(next.toECPublicKey()))).isTrue();
+        List<JWK> published = JWKSet.parse(RawHttp.get(proxy.adminAddress(), "admin", "/identity-context/jwks.json")
+                .body()).getKeys();
+        assertThat(published).extracting(JWK::getKeyID).containsExactly(next.getKeyID(), before.getKeyID());
+        assertThat(published).noneMatch(JWK::isPrivate);
+    }
+
+    @Test
+    void reloadWithAnUnreadableSigningKeyFileIsRefusedAndTheKeyStays() throws Exception {
+        ECKey before = publishedKey(proxy);
+        String missing = java.nio.file.Path.of(dataDir, "missing.jwk").toString();
+
+        assertThatThrownBy(() -> proxy.applyWhenReady(snapshotWith(new IdentityContextSettings(missing, TTL_SECONDS)))
+                .toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS))
+                .hasMessageContaining("identityContext:");
+
+        assertThat(publishedKey(proxy).getKeyID()).isEqualTo(before.getKeyID());
+        String token = TestTokens.signedBy(TestKeys.rsa()).sign();
+        verifiedContext(token, null); // still signed with the key published before
+    }
+
+    private io.runagents.ingress.config.model.ConfigSnapshot snapshotWith(IdentityContextSettings context) {
+        ProxySettings settings = TestConfigs.settings(Limits.DEFAULTS, ProxySettings.DEFAULTS.jwks(), context, dataDir);
+        return TestConfigs.snapshot(settings,
+                List.of(TestConfigs.authenticatedAgent("secure", null, "/", agent.uri(), null)),
+                List.of(TestConfigs.provider("idp", jwks.uri()).build()));
     }
 }

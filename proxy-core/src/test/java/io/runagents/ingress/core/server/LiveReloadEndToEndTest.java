@@ -54,6 +54,41 @@ class LiveReloadEndToEndTest {
         assertThat(live.admin("GET", "/admin/config", null).body()).contains("\"version\" : 2", "\"success\"");
     }
 
+    @Test
+    void auditFileChangedLiveTakesTheLinesFromThenOn() throws Exception {
+        live = LiveProxy.start(tmp, null);
+        Path before = tmp.resolve("audit.jsonl");
+        Path after = tmp.resolve("elsewhere/audit.jsonl");
+        assertThat(get("/main/before")).isEqualTo(200);
+        await().atMost(WITHIN).until(() -> Files.exists(before) && Files.readString(before).contains("/before"));
+
+        live.write("proxy.yaml", proxyYamlWithAudit(after));
+        await().atMost(WITHIN).until(() -> live.reloads("success") >= 1.0);
+        assertThat(get("/main/after")).isEqualTo(200);
+
+        await().atMost(WITHIN).until(() -> Files.exists(after) && Files.readString(after).contains("/after"));
+        assertThat(Files.readString(before)).contains("/before").doesNotContain("/after");
+        assertThat(Files.readString(after)).doesNotContain("/before");
+    }
+
+    @Test
+    void unwritableAuditFileRefusesTheReloadAndLinesStayWhereTheyWere() throws Exception {
+        live = LiveProxy.start(tmp, null);
+        Path blocker = Files.writeString(tmp.resolve("not-a-directory"), "a file");
+
+        live.write("proxy.yaml", proxyYamlWithAudit(blocker.resolve("audit.jsonl")));
+
+        await().atMost(WITHIN).until(() -> live.reloads("failure") >= 1.0);
+        assertThat(live.admin("GET", "/admin/config", null).body()).contains("audit.file: cannot open");
+        assertThat(get("/main/still")).isEqualTo(200);
+        Path current = tmp.resolve("audit.jsonl");
+        await().atMost(WITHIN).until(() -> Files.exists(current) && Files.readString(current).contains("/still"));
+    }
+
+    private String proxyYamlWithAudit(Path auditFile) {
+        return LiveProxy.PROXY_YAML + "dataDir: " + tmp.resolve("data") + "\naudit: { file: " + auditFile + " }\n";
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             bad yaml         | 'name: [oops\n'                                                  | conf/agents/bad.yaml:2:1:

@@ -1,0 +1,121 @@
+package io.runagents.ingress.core.identity;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The identity context keys: the one the ingress signs with now, and the ones it signed with before a
+ * rotation, still accepted (and published) until every context they signed has expired. Without that
+ * overlap an agent halfway through its tool calls when the key changes would get 401s from the egress for
+ * contexts that were valid when the ingress handed them over.
+ */
+public final class ContextKeyring {
+    private static final Logger log = LoggerFactory.getLogger(ContextKeyring.class);
+
+    /** A key accepted for verification until {@code until} (null: the current key, no end). */
+    private record Accepted(ContextSigningKey key, JWSVerifier verifier, Instant until) { }
+
+    /** Everything a reader needs, swapped as one. */
+    private record State(IdentityContextSigner signer, Map<String, Accepted> accepted, String publicJwks) { }
+
+    private final Clock clock;
+    private volatile State state;
+
+    public ContextKeyring(ContextSigningKey initial, Clock clock) {
+        this.clock = clock;
+        this.state = stateOf(initial, Map.of(initial.keyId(), accepted(initial, null)));
+    }
+
+    /** The signer of contexts issued now. */
+    public IdentityContextSigner signer() {
+        return state.signer();
+    }
+
+    /** The key contexts are signed with now. */
+    public ContextSigningKey current() {
+        return state.signer().key();
+    }
+
+    /**
+     * Signs with {@code next} from now on. The previous key stays accepted and published for
+     * {@code overlap} (the longest a context it signed can still be valid). The same key again changes nothing.
+     */
+    public synchronized void rotate(ContextSigningKey next, Duration overlap) {
+        State now = state;
+        if (now.signer().key().keyId().equals(next.keyId())) {
+            return;
+        }
+        Instant until = clock.instant().plus(overlap);
+        Map<String, Accepted> accepted = new LinkedHashMap<>();
+        accepted.put(next.keyId(), accepted(next, null));
+        for (Accepted previous : live(now).values()) {
+            if (!previous.key().keyId().equals(next.keyId())) {
+                accepted.put(previous.key().keyId(), previous.until() == null
+                        ? new Accepted(previous.key(), previous.verifier(), until) : previous);
+            }
+        }
+        state = stateOf(next, accepted);
+        log.info("identity context key rotated: signing with {}, {} accepted until {}", next.keyId(),
+                now.signer().key().keyId(), until);
+    }
+
+    /** The verifier for contexts naming {@code keyId}, or null when that key is unknown or no longer accepted. */
+    JWSVerifier verifierFor(String keyId) {
+        Accepted accepted = keyId == null ? null : state.accepted().get(keyId);
+        if (accepted == null || (accepted.until() != null && !clock.instant().isBefore(accepted.until()))) {
+            return null;
+        }
+        return accepted.verifier();
+    }
+
+    /** The public keys accepted now, as a JWKS document, for {@code /identity-context/jwks.json}. */
+    public String publicJwksJson() {
+        State now = state;
+        boolean expired = now.accepted().values().stream()
+                .anyMatch(a -> a.until() != null && !clock.instant().isBefore(a.until()));
+        return expired ? jwksOf(live(now)) : now.publicJwks();
+    }
+
+    private Map<String, Accepted> live(State now) {
+        Instant instant = clock.instant();
+        Map<String, Accepted> live = new LinkedHashMap<>();
+        now.accepted().forEach((kid, a) -> {
+            if (a.until() == null || instant.isBefore(a.until())) {
+                live.put(kid, a);
+            }
+        });
+        return live;
+    }
+
+    private State stateOf(ContextSigningKey signing, Map<String, Accepted> accepted) {
+        // Insertion order kept: the signing key comes first in the published JWKS.
+        return new State(new IdentityContextSigner(signing, clock), Collections.unmodifiableMap(new LinkedHashMap<>(accepted)),
+                jwksOf(accepted));
+    }
+
+    private static Accepted accepted(ContextSigningKey key, Instant until) {
+        try {
+            return new Accepted(key, EcdsaProviders.verifier(key.key()), until);
+        } catch (JOSEException e) {
+            throw new IllegalArgumentException("identity context key unusable: " + e.getMessage(), e);
+        }
+    }
+
+    private static String jwksOf(Map<String, Accepted> accepted) {
+        List<JWK> keys = new ArrayList<>();
+        accepted.values().forEach(a -> keys.add(a.key().key().toPublicJWK()));
+        return new JWKSet(keys).toString();
+    }
+}
