@@ -160,6 +160,13 @@ public final class IdentityProviders implements AutoCloseable {
         return reconfigure(providers, settings.jwks(), settings.tokenCache(), settings.limits().maxTokenBytes());
     }
 
+    /** Persists fetched key sets under {@code dataDir} from now on (no-op when built without a data directory). */
+    public void persistTo(Path dataDir) {
+        if (engine.store != null) {
+            engine.store.moveTo(dataDir);
+        }
+    }
+
     /** JWKS fetch outcomes per provider name since the process started (kept across reloads). */
     public Map<String, JwksFetchCounts> fetchCounts() {
         return java.util.Collections.unmodifiableMap(engine.fetchCounts);

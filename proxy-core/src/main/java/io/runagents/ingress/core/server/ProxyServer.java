@@ -51,8 +51,6 @@ public final class ProxyServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
     /** How often the ingress certificate's files are checked for a renewal written in place. */
     private static final int TLS_CHECK_SECONDS = 30;
-    /** The egress's tolerance for a context's clock, added to how long a retired context key stays accepted. */
-    private static final int CONTEXT_CLOCK_SKEW_SECONDS = 5;
 
     private final AtomicReference<RuntimeConfig> config;
     private final ExecutorService identityExecutor;
@@ -72,6 +70,7 @@ public final class ProxyServer implements AutoCloseable {
     private Channel egress;
     private Channel admin;
     private IngressTls tls;
+    private ReloadableFiles files;
     private final ScheduledExecutorService tlsWatch;
     private AdminHandler adminHandler;
     private boolean stopped;
@@ -159,6 +158,7 @@ public final class ProxyServer implements AutoCloseable {
 
     private void bind(ProxySettings settings) throws InterruptedException {
         tls = IngressTls.start(settings.tls());
+        files = new ReloadableFiles(tls, contextKeys, audit);
         tlsWatch.scheduleWithFixedDelay(this::checkTlsFiles, TLS_CHECK_SECONDS, TLS_CHECK_SECONDS, TimeUnit.SECONDS);
         ingress = serverBootstrap()
                 .childHandler(new IngressInitializer(config::get, ingressTracker, tls::context, connector, metrics,
@@ -247,28 +247,24 @@ public final class ProxyServer implements AutoCloseable {
         Staged ready = staged;
         staged = null;
         IdentityProviders next;
-        IngressTls.Loaded nextTls;
-        ContextSigningKey nextKey;
+        ReloadableFiles.Prepared nextFiles;
+        ProxySettings now = config.get().snapshot().proxy();
         if (ready != null && ready.snapshot() == snapshot) {
             next = ready.providers();
-            nextTls = ready.tls();
-            nextKey = ready.contextKey();
+            nextFiles = ready.files();
         } else {
             if (ready != null) {
                 ready.providers().discard(providers);
             }
             next = providers.stage(snapshot.identityProviders(), snapshot.proxy());
-            nextTls = tlsOrCurrent(snapshot);
-            nextKey = contextKeyOrCurrent(snapshot);
+            nextFiles = files.prepareOrKeep(now, snapshot.proxy());
         }
-        tls.use(nextTls);
-        rotateContextKey(snapshot, nextKey);
-        // Lines of requests that started before the swap may land in the new file: they are written in order.
-        audit.switchTo(Path.of(snapshot.proxy().audit().file())); // a failure is logged; lines stay where they were
+        files.apply(now, snapshot.proxy(), nextFiles);
         config.set(RuntimeConfig.of(snapshot, next));
         // Retire what the new configuration replaced only now: until the swap, the old one served unchanged.
         next.commit(providers);
         providers = next;
+        providers.persistTo(Path.of(snapshot.proxy().dataDir()));
     }
 
     /**
@@ -282,79 +278,16 @@ public final class ProxyServer implements AutoCloseable {
             staged.providers().discard(providers);
             staged = null;
         }
-        IngressTls.Loaded nextTls;
-        ContextSigningKey nextKey;
+        ReloadableFiles.Prepared nextFiles;
         try {
-            nextTls = tls.prepare(snapshot.proxy().tls());
-            nextKey = contextKeyFor(snapshot);
-            checkAuditFile(snapshot);
+            nextFiles = files.prepare(config.get().snapshot().proxy(), snapshot.proxy());
         } catch (IllegalStateException e) {
             // Refuses the reload: the old certificate, context key and audit file keep serving.
             return CompletableFuture.failedFuture(e);
         }
         IdentityProviders next = providers.stage(snapshot.identityProviders(), snapshot.proxy());
-        staged = new Staged(snapshot, next, nextTls, nextKey);
+        staged = new Staged(snapshot, next, nextFiles);
         return next.prefetchAll();
-    }
-
-    /** The TLS of {@code snapshot}, or the current one when its files do not load (apply without prepare). */
-    private IngressTls.Loaded tlsOrCurrent(ConfigSnapshot snapshot) {
-        try {
-            return tls.prepare(snapshot.proxy().tls());
-        } catch (IllegalStateException e) {
-            log.error("{}; the ingress keeps its current TLS", e.getMessage());
-            return tls.prepare(config.get().snapshot().proxy().tls());
-        }
-    }
-
-    /**
-     * The context key {@code snapshot} names: its {@code signingKeyFile} (read again on every reload, so a key
-     * written over the old file is picked up), else the key kept in its {@code dataDir} when that changed;
-     * otherwise the current key.
-     *
-     * @throws IllegalStateException when the key cannot be read or created
-     */
-    private ContextSigningKey contextKeyFor(ConfigSnapshot snapshot) {
-        ProxySettings now = config.get().snapshot().proxy();
-        ProxySettings next = snapshot.proxy();
-        String keyFile = next.identityContext().signingKeyFile();
-        if (keyFile == null && now.identityContext().signingKeyFile() == null && now.dataDir().equals(next.dataDir())) {
-            return contextKeys.current();
-        }
-        try {
-            return ContextSigningKey.loadOrCreate(keyFile, Path.of(next.dataDir()));
-        } catch (IOException | IllegalArgumentException e) {
-            throw new IllegalStateException("identityContext: " + e.getMessage(), e);
-        }
-    }
-
-    /** Refuses an {@code audit.file} that cannot be written, before anything switches. */
-    private void checkAuditFile(ConfigSnapshot snapshot) {
-        Path next = Path.of(snapshot.proxy().audit().file());
-        if (next.toAbsolutePath().normalize().equals(audit.path())) {
-            return;
-        }
-        try {
-            AuditLog.checkWritable(next);
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("audit.file: cannot open " + next + ": " + e, e);
-        }
-    }
-
-    private ContextSigningKey contextKeyOrCurrent(ConfigSnapshot snapshot) {
-        try {
-            return contextKeyFor(snapshot);
-        } catch (IllegalStateException e) {
-            log.error("{}; contexts stay signed with key {}", e.getMessage(), contextKeys.current().keyId());
-            return contextKeys.current();
-        }
-    }
-
-    /** Signs with {@code key} from now on; the old key stays accepted as long as a context it signed can live. */
-    private void rotateContextKey(ConfigSnapshot snapshot, ContextSigningKey key) {
-        int ttl = Math.max(snapshot.proxy().identityContext().ttlSeconds(),
-                config.get().snapshot().proxy().identityContext().ttlSeconds());
-        contextKeys.rotate(key, Duration.ofSeconds(ttl + CONTEXT_CLOCK_SKEW_SECONDS));
     }
 
     /** Reloads the ingress certificate when its files changed on disk; runs every {@value #TLS_CHECK_SECONDS} s. */
@@ -368,8 +301,7 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /** Providers built (and warmed) for a snapshot that is about to be applied. */
-    private record Staged(ConfigSnapshot snapshot, IdentityProviders providers, IngressTls.Loaded tls,
-                          ContextSigningKey contextKey) { }
+    private record Staged(ConfigSnapshot snapshot, IdentityProviders providers, ReloadableFiles.Prepared files) { }
 
     /** Serves the {@code /admin/*} API on the admin listener with {@code api}. */
     public void adminApi(AdminApiHandler api) {

@@ -30,11 +30,23 @@ public final class JwksStore {
     public record Persisted(Object jwks, Instant fetchedAt) {
     }
 
-    private final Path dir;
+    private volatile Path dir;
 
     /** A store in {@code dataDir/jwks}. */
     public JwksStore(Path dataDir) {
         this.dir = dataDir.resolve("jwks");
+    }
+
+    /**
+     * Saves under {@code dataDir/jwks} from now on ({@code dataDir} reloads live). Documents already saved stay
+     * where they are; each provider's next good fetch is saved in the new place.
+     */
+    public void moveTo(Path dataDir) {
+        Path next = dataDir.resolve("jwks");
+        if (!next.equals(dir)) {
+            log.info("persisting JWKS under {} from now on (was {})", next, dir);
+            dir = next;
+        }
     }
 
     /** The persisted JWKS of {@code provider} fetched from {@code jwksUri}, if there is a readable one. */

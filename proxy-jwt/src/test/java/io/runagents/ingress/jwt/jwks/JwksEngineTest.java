@@ -222,6 +222,18 @@ class JwksEngineTest {
     }
 
     @Test
+    void afterPersistToTheNextFetchIsSavedInTheNewDataDir(@TempDir Path dataDir) throws Exception {
+        start(TestKeys.jwks(TestKeys.rsa()), true, dataDir.resolve("first"));
+        assertThat(Files.list(dataDir.resolve("first/jwks"))).hasSize(1);
+
+        h.providers.persistTo(dataDir.resolve("second"));
+        h.clock.advance(Duration.ofSeconds(SETTINGS.refreshSeconds() + 1));
+        h.providers.forProvider(AuthHarness.PROVIDER).prefetch().toCompletableFuture().join();
+
+        assertThat(dataDir.resolve("second/jwks")).isDirectoryContaining(f -> f.toString().endsWith(".json"));
+    }
+
+    @Test
     void persistedKeysOfAnotherJwksUriAreNotUsed(@TempDir Path dataDir) throws Exception {
         start(TestKeys.jwks(TestKeys.rsa()), true, dataDir);
         try (IdentityProviders other = IdentityProviders.builder().jwks(SETTINGS).dataDir(dataDir).clock(h.clock)
