@@ -11,8 +11,9 @@ import java.util.Properties;
  * stops inlining them. Measured with {@code benchmarks/load/compare.sh}, turning it off saves 5-10% of the
  * CPU per request. Leaks are caught where they are cheaper to find: the test suite runs with
  * {@code paranoid} detection, and in production the allocator's memory is on {@code /metrics}
- * ({@code runagents_netty_allocator_memory_used{memory_type="direct"}}), where a leak shows as steady growth. Setting
- * {@code -Dio.netty.leakDetection.level=simple} (in {@code RUNAGENTS_JAVA_OPTS}) turns it back on.
+ * ({@code runagents_netty_allocator_memory_used{memory_type="direct"}}), where a leak shows as steady
+ * growth. Setting {@code -Dio.netty.leakDetection.level=simple} (in {@code RUNAGENTS_JAVA_OPTS}) turns it
+ * back on.
  */
 final class LeakDetectionDefault {
     /** Netty's property and its older spelling; either one set means the operator chose. */
