@@ -34,16 +34,57 @@ import java.util.UUID;
  * writes nothing. {@link #commit} then writes each file atomically (a hidden temp file renamed over it), so
  * the watcher of a running proxy never reads half a file.
  *
- * <p>Where a resource goes: the file that already defines it, else {@code <kind>/<name>.yaml}. A file holding
- * one document is written with the text as given (comments kept); a file holding several is re-rendered by
- * {@link ResourceYamlWriter}, which drops its comments. Not thread-safe; callers serialise edits.
+ * <p>Where a resource goes: the file that already defines it, else {@code <kind>/<name>.yaml}. Edits are made
+ * on the text: the document that defines the resource is replaced by the document as given (its comments
+ * included) and every other document of the file keeps its bytes ({@link DocumentTexts}). Only a file whose
+ * document markers carry content ({@code --- name: a}) is re-rendered by {@link ResourceYamlWriter}, which
+ * drops its comments. Not thread-safe; callers serialise edits.
  */
 public final class ResourceFiles {
     private final Path confDir;
     private final Clock clock;
 
-    /** One kind file as it is on disk; {@code records} is null when the file is invalid on its own. */
-    private record FileEntry(String relative, String text, List<Record> records) { }
+    /**
+     * One kind file as it is on disk; {@code records} is null when the file is invalid on its own. Else
+     * {@code documents} are its documents with the name each defines (null for one with only comments).
+     */
+    private record FileEntry(String relative, String text, List<Record> records, Documents documents) { }
+
+    /** A file's documents and the resource name each defines, edited together. */
+    private record Documents(List<DocumentTexts.Part> parts, List<String> names) {
+        Documents copy() {
+            return new Documents(new ArrayList<>(parts), new ArrayList<>(names));
+        }
+
+        static Documents empty() {
+            return new Documents(new ArrayList<>(), new ArrayList<>());
+        }
+
+        void append(String name, String body) {
+            parts.add(new DocumentTexts.Part(parts.isEmpty() ? "" : "---\n", body));
+            names.add(name);
+        }
+
+        void replace(String name, String body) {
+            int i = names.indexOf(name);
+            parts.set(i, parts.get(i).withBody(body));
+        }
+
+        Documents without(String name) {
+            int i = names.indexOf(name);
+            List<String> rest = new ArrayList<>(names);
+            rest.remove(i);
+            return new Documents(DocumentTexts.without(parts, i), rest);
+        }
+
+        boolean definesNothing() {
+            return names.stream().allMatch(Objects::isNull);
+        }
+
+        String text() {
+            return DocumentTexts.join(parts);
+        }
+    }
 
     public ResourceFiles(Path confDir, Clock clock) {
         this.confDir = Objects.requireNonNull(confDir, "confDir");
@@ -86,7 +127,8 @@ public final class ResourceFiles {
         }
         List<FileEntry> files = scan(kind);
         Map<String, FileEntry> home = homes(files);
-        Map<String, List<Record>> edited = new LinkedHashMap<>();
+        Map<String, String> given = documentTexts(kind, sourceName, yaml, incoming);
+        Map<String, Documents> edited = new LinkedHashMap<>();
         List<ResourceChange.Outcome> outcomes = new ArrayList<>();
         for (Record r : incoming) {
             String name = nameOf(r);
@@ -97,20 +139,18 @@ public final class ResourceFiles {
                 FileEntry there = files.stream().filter(f -> f.relative().equals(target)).findFirst().orElse(null);
                 // An invalid file of that name is replaced: applying a good version is how one repairs it.
                 edited.computeIfAbsent(target, t -> there == null || there.records() == null
-                        ? new ArrayList<>() : new ArrayList<>(there.records())).add(r);
+                        ? Documents.empty() : there.documents().copy()).append(name, given.get(name));
                 action = ResourceChange.Action.CREATED;
             } else if (file.records().stream().anyMatch(r::equals)) {
                 action = ResourceChange.Action.UNCHANGED;
             } else {
-                List<Record> records = edited.computeIfAbsent(file.relative(), t -> new ArrayList<>(file.records()));
-                records.replaceAll(old -> nameOf(old).equals(name) ? r : old);
+                edited.computeIfAbsent(file.relative(), t -> file.documents().copy()).replace(name, given.get(name));
                 action = ResourceChange.Action.CONFIGURED;
             }
             outcomes.add(new ResourceChange.Outcome(kind, name, action));
         }
         Map<String, String> after = new LinkedHashMap<>();
-        edited.forEach((path, records) -> after.put(path, records.size() == 1 && incoming.size() == 1
-                ? withFinalNewline(yaml) : ResourceYamlWriter.writeAll(records)));
+        edited.forEach((path, documents) -> after.put(path, documents.text()));
         return validated(files, outcomes, after);
     }
 
@@ -122,9 +162,9 @@ public final class ResourceFiles {
             return new ResourceChange(List.of(), List.of(new ResourceChange.Outcome(kind, name,
                     ResourceChange.Action.NOT_FOUND)), List.of());
         }
-        List<Record> rest = file.records().stream().filter(r -> !nameOf(r).equals(name)).toList();
+        Documents rest = file.documents().without(name);
         Map<String, String> after = new HashMap<>();
-        after.put(file.relative(), rest.isEmpty() ? null : ResourceYamlWriter.writeAll(rest));
+        after.put(file.relative(), rest.definesNothing() ? null : rest.text());
         return validated(files, List.of(new ResourceChange.Outcome(kind, name, ResourceChange.Action.DELETED)), after);
     }
 
@@ -202,10 +242,54 @@ public final class ResourceFiles {
             String relative = kind.folder() + "/" + n;
             String text = Files.readString(folder.resolve(n));
             DocumentsLoadResult r = YamlConfigLoader.loadDocuments(kind, relative, text);
-            files.add(new FileEntry(relative, text, r instanceof DocumentsLoadResult.Parsed p
-                    ? List.copyOf(p.resources().of(kind)) : null));
+            if (r instanceof DocumentsLoadResult.Parsed p) {
+                List<Record> records = List.copyOf(p.resources().of(kind));
+                files.add(new FileEntry(relative, text, records, documents(kind, relative, text, records)));
+            } else {
+                files.add(new FileEntry(relative, text, null, null));
+            }
         }
         return files;
+    }
+
+    /**
+     * The documents of a valid file's {@code text} with the name each defines; re-rendered from
+     * {@code records} (comments lost) when the text cannot be cut into one resource per document.
+     */
+    private static Documents documents(ResourceKind kind, String file, String text, List<Record> records) {
+        Optional<List<DocumentTexts.Part>> parts = DocumentTexts.split(text);
+        if (parts.isPresent()) {
+            List<String> names = new ArrayList<>();
+            for (DocumentTexts.Part part : parts.get()) {
+                if (!(YamlConfigLoader.loadDocuments(kind, file, part.body()) instanceof DocumentsLoadResult.Parsed p)
+                        || p.resources().of(kind).size() > 1) {
+                    names = null;
+                    break;
+                }
+                List<? extends Record> defined = p.resources().of(kind);
+                names.add(defined.isEmpty() ? null : nameOf(defined.get(0)));
+            }
+            if (names != null) {
+                return new Documents(new ArrayList<>(parts.get()), names);
+            }
+        }
+        Documents rendered = Documents.empty();
+        records.forEach(r -> rendered.append(nameOf(r), ResourceYamlWriter.writeAll(List.of(r))));
+        return rendered;
+    }
+
+    /** Each incoming resource's own document text, as given (comments kept) when it can be cut out. */
+    private static Map<String, String> documentTexts(ResourceKind kind, String source, String yaml,
+                                                     List<? extends Record> incoming) {
+        Documents documents = documents(kind, source, yaml, List.copyOf(incoming));
+        Map<String, String> texts = new HashMap<>();
+        for (int i = 0; i < documents.names().size(); i++) {
+            String name = documents.names().get(i);
+            if (name != null) {
+                texts.put(name, withFinalNewline(documents.parts().get(i).body()));
+            }
+        }
+        return texts;
     }
 
     /** The {@code name} of any resource record. */

@@ -72,6 +72,50 @@ class ResourceFilesTest {
     }
 
     @Test
+    void editingOneDocumentKeepsEveryOtherByteOfTheFileCommentsIncluded() throws Exception {
+        Files.createDirectories(conf.resolve("agents"));
+        String a = "# the billing agent: do not expose\n" + AGENT.formatted("a", "a");
+        String b = "# the support agent\n" + AGENT.formatted("b", "b");
+        Files.writeString(conf.resolve("agents/all.yaml"), a + "--- # next\n" + b);
+
+        assertThat(apply("# moved to /c\n" + AGENT.formatted("b", "c"))).isEqualTo("agent/b configured");
+
+        assertThat(Files.readString(conf.resolve("agents/all.yaml")))
+                .isEqualTo(a + "--- # next\n# moved to /c\n" + AGENT.formatted("b", "c"));
+    }
+
+    @Test
+    void deletingOneDocumentKeepsTheOthersAsWritten() throws Exception {
+        Files.createDirectories(conf.resolve("agents"));
+        String b = "# the support agent\n" + AGENT.formatted("b", "b");
+        Files.writeString(conf.resolve("agents/all.yaml"), "# a\n" + AGENT.formatted("a", "a") + "---\n" + b);
+
+        files.commit(files.planDelete(ResourceKind.AGENTS, "a"));
+
+        assertThat(Files.readString(conf.resolve("agents/all.yaml"))).isEqualTo(b);
+    }
+
+    @Test
+    void severalDocumentsAppliedAtOnceGoToTheirOwnFilesWithTheirComments() throws Exception {
+        assertThat(apply("# first\n" + AGENT.formatted("a", "a") + "---\n# second\n" + AGENT.formatted("b", "b")))
+                .isEqualTo("agent/a created; agent/b created");
+
+        assertThat(Files.readString(conf.resolve("agents/a.yaml"))).isEqualTo("# first\n" + AGENT.formatted("a", "a"));
+        assertThat(Files.readString(conf.resolve("agents/b.yaml"))).isEqualTo("# second\n" + AGENT.formatted("b", "b"));
+    }
+
+    @Test
+    void aFileWhoseMarkersCarryContentIsStillEditedByRenderingIt() throws Exception {
+        Files.createDirectories(conf.resolve("agents"));
+        Files.writeString(conf.resolve("agents/all.yaml"), AGENT.formatted("a", "a")
+                + "--- {name: b, spec: {pathPrefix: /b, upstream: 'http://127.0.0.1:9000', access: open}}\n");
+
+        assertThat(apply(AGENT.formatted("b", "c"))).isEqualTo("agent/b configured");
+
+        assertThat(files.list(ResourceKind.AGENTS)).extracting(r -> ((Agent) r).pathPrefix()).containsExactly("/a", "/c");
+    }
+
+    @Test
     void refusesWhatWouldBreakTheDirectoryAndWritesNothing() throws Exception {
         ResourceChange bad = files.planApply(ResourceKind.AGENTS, "in.yaml", AGENT.formatted("a", "a") + "  bogus: 1\n");
         assertThat(bad.valid()).isFalse();
