@@ -66,6 +66,8 @@ public final class ContextKeyring {
                         ? new Accepted(previous.key(), previous.verifier(), until) : previous);
             }
         }
+        // The previous signer's per-thread Signature objects stay with the event loop threads (FastThreadLocal
+        // slots are not reclaimed): a few hundred bytes per loop per rotation, and rotations are rare.
         state = stateOf(next, accepted);
         log.info("identity context key rotated: signing with {}, {} accepted until {}", next.keyId(),
                 now.signer().key().keyId(), until);
