@@ -2,13 +2,19 @@ package io.runagents.ingress.core.egress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.SignedJWT;
 import io.runagents.ingress.config.model.Access;
 import io.runagents.ingress.config.model.Agent;
 import io.runagents.ingress.config.model.ConfigSnapshot;
+import io.runagents.ingress.config.model.IdentityContextSettings;
 import io.runagents.ingress.config.model.Limits;
 import io.runagents.ingress.config.model.Policy;
 import io.runagents.ingress.config.model.PolicyRule;
+import io.runagents.ingress.config.model.ProxySettings;
 import io.runagents.ingress.config.model.Tool;
 import io.runagents.ingress.config.model.ToolAuth;
 import io.runagents.ingress.core.identity.ContextSigningKey;
@@ -21,12 +27,15 @@ import io.runagents.ingress.jwt.AuthResult;
 import io.runagents.ingress.jwt.testing.StubJwksServer;
 import io.runagents.ingress.jwt.testing.TestKeys;
 import io.runagents.ingress.jwt.testing.TestTokens;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +55,7 @@ class EgressEndToEndTest {
     private StubAgent finance;
     private StubAgent stripe;
     private ProxyServer proxy;
+    private ConfigSnapshot snapshot;
 
     @BeforeEach
     void start() throws Exception {
@@ -70,7 +80,7 @@ class EgressEndToEndTest {
                         rule(0, PolicyRule.Effect.ALLOW, List.of("bob@company.com"), List.of(), List.of("GET", "HEAD")),
                         rule(1, PolicyRule.Effect.DENY, List.of("bob@company.com"), List.of(), List.of()),
                         rule(2, PolicyRule.Effect.ALLOW, List.of(), List.of(), List.of()))));
-        ConfigSnapshot snapshot = new ConfigSnapshot(1, Instant.now(), TestConfigs.settings(Limits.DEFAULTS),
+        snapshot = new ConfigSnapshot(1, Instant.now(), TestConfigs.settings(Limits.DEFAULTS),
                 List.of(TestTokens.provider("corp", jwks.uri(), List.of("company.com"))), List.of(assistant), tools,
                 policies);
         proxy = ProxyServer.start(snapshot, 2, contextKey, name -> "STRIPE_KEY".equals(name) ? "sk_test_123" : null);
@@ -111,6 +121,24 @@ class EgressEndToEndTest {
         try (RawHttp client = new RawHttp(proxy.egressAddress())) {
             return client.send(request.toString()).read();
         }
+    }
+
+    @Test
+    void contextsSignedBeforeAKeyRotationStillReachTheirTools() throws Exception {
+        String before = contextFor("alice@company.com", List.of("engineering"));
+        ECKey nextKey = new ECKeyGenerator(Curve.P_256).keyIDFromThumbprint(true).generate();
+        Path keyFile = Files.writeString(Path.of(TestConfigs.newDataDir(), "next.jwk"), nextKey.toJSONString());
+        ProxySettings rotated = TestConfigs.settings(Limits.DEFAULTS, ProxySettings.DEFAULTS.jwks(),
+                new IdentityContextSettings(keyFile.toString(), 300), TestConfigs.newDataDir());
+        proxy.applyWhenReady(new ConfigSnapshot(2, Instant.now(), rotated, snapshot.identityProviders(),
+                snapshot.agents(), snapshot.tools(), snapshot.policies())).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        String after = contextFor("alice@company.com", List.of("engineering"));
+
+        assertThat(SignedJWT.parse(after).getHeader().getKeyID()).isEqualTo(nextKey.getKeyID())
+                .isNotEqualTo(SignedJWT.parse(before).getHeader().getKeyID());
+        assertThat(callTool("GET", "/tools/github/repos", "X-End-User-Context: " + before).status()).isEqualTo(200);
+        assertThat(callTool("GET", "/tools/github/repos", "X-End-User-Context: " + after).status()).isEqualTo(200);
     }
 
     @Test
