@@ -67,6 +67,19 @@ class IngressTlsReloadTest {
     }
 
     @Test
+    void plainHttpToTheTlsListenerIsClosedAndTheAgentSeesNothing() throws Exception {
+        enableTls(cert, key);
+        await().atMost(WITHIN).ignoreExceptions().until(() -> servedCertificate().equals("CN=ingress-a.test"));
+        live.agent.clear();
+
+        try (RawHttp plain = new RawHttp(ingress())) {
+            plain.send("GET /main/x HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(plain.closedByPeer()).isTrue();
+        }
+        assertThat(live.agent.received()).isEmpty();
+    }
+
+    @Test
     void renewedFilesServeNewConnectionsWhileOpenOnesKeepTheirs() throws Exception {
         enableTls(cert, key);
         await().atMost(WITHIN).ignoreExceptions().until(() -> servedCertificate().equals("CN=ingress-a.test"));
