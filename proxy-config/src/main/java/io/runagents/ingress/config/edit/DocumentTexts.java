@@ -48,7 +48,7 @@ final class DocumentTexts {
                 if (!marker.isEmpty() || body.length() > 0) {
                     parts.add(new Part(marker, body.toString()));
                 }
-                marker = line.endsWith("\n") ? line : line + "\n";
+                marker = line;
                 body.setLength(0);
             } else {
                 body.append(line);

@@ -20,7 +20,8 @@ class DocumentTextsTest {
         "name: a\n--- # b follows\nname: b\n...\n",
         "name: a\r\n---\r\nname: b\r\n",
         "key: |\n  ---not a marker\n  text\n---\nname: b\n",
-        "name: a\n---\n---\nname: c\n"
+        "name: a\n---\n---\nname: c\n",
+        "name: a\n---"
     })
     void splitThenJoinGivesBackEveryByte(String text) {
         assertThat(DocumentTexts.split(text)).hasValueSatisfying(parts ->
