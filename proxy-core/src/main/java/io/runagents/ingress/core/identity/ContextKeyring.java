@@ -25,7 +25,11 @@ public final class ContextKeyring {
     private static final Logger log = LoggerFactory.getLogger(ContextKeyring.class);
 
     /** A key accepted for verification until {@code until} (null: the current key, no end). */
-    private record Accepted(ContextSigningKey key, JWSVerifier verifier, Instant until) { }
+    private record Accepted(ContextSigningKey key, JWSVerifier verifier, Instant until) {
+        boolean acceptedAt(Instant instant) {
+            return until == null || instant.isBefore(until);
+        }
+    }
 
     /** Everything a reader needs, swapped as one. */
     private record State(IdentityContextSigner signer, Map<String, Accepted> accepted, String publicJwks) { }
@@ -76,17 +80,14 @@ public final class ContextKeyring {
     /** The verifier for contexts naming {@code keyId}, or null when that key is unknown or no longer accepted. */
     JWSVerifier verifierFor(String keyId) {
         Accepted accepted = keyId == null ? null : state.accepted().get(keyId);
-        if (accepted == null || (accepted.until() != null && !clock.instant().isBefore(accepted.until()))) {
-            return null;
-        }
-        return accepted.verifier();
+        return accepted != null && accepted.acceptedAt(clock.instant()) ? accepted.verifier() : null;
     }
 
     /** The public keys accepted now, as a JWKS document, for {@code /identity-context/jwks.json}. */
     public String publicJwksJson() {
         State now = state;
-        boolean expired = now.accepted().values().stream()
-                .anyMatch(a -> a.until() != null && !clock.instant().isBefore(a.until()));
+        Instant instant = clock.instant();
+        boolean expired = now.accepted().values().stream().anyMatch(a -> !a.acceptedAt(instant));
         return expired ? jwksOf(live(now)) : now.publicJwks();
     }
 
@@ -94,7 +95,7 @@ public final class ContextKeyring {
         Instant instant = clock.instant();
         Map<String, Accepted> live = new LinkedHashMap<>();
         now.accepted().forEach((kid, a) -> {
-            if (a.until() == null || instant.isBefore(a.until())) {
+            if (a.acceptedAt(instant)) {
                 live.put(kid, a);
             }
         });
@@ -103,8 +104,8 @@ public final class ContextKeyring {
 
     private State stateOf(ContextSigningKey signing, Map<String, Accepted> accepted) {
         // Insertion order kept: the signing key comes first in the published JWKS.
-        return new State(new IdentityContextSigner(signing, clock), Collections.unmodifiableMap(new LinkedHashMap<>(accepted)),
-                jwksOf(accepted));
+        return new State(new IdentityContextSigner(signing, clock),
+                Collections.unmodifiableMap(new LinkedHashMap<>(accepted)), jwksOf(accepted));
     }
 
     private static Accepted accepted(ContextSigningKey key, Instant until) {
