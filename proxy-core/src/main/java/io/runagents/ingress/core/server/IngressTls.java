@@ -59,6 +59,11 @@ public final class IngressTls {
         return new IngressTls(load(settings));
     }
 
+    /** What new connections use now. */
+    public Loaded current() {
+        return current;
+    }
+
     /** The context for a connection being accepted now, or null for plain HTTP. */
     public SslContext context() {
         return current.context();

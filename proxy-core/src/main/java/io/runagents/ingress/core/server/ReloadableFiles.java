@@ -23,7 +23,7 @@ final class ReloadableFiles {
     private static final int CONTEXT_CLOCK_SKEW_SECONDS = 5;
 
     /** What a snapshot's settings resolved to, ready to switch to. */
-    record Prepared(IngressTls.Loaded tls, ContextSigningKey contextKey) { }
+    record Prepared(IngressTls.Loaded tls, ContextSigningKey contextKey, Path auditFile) { }
 
     private final IngressTls tls;
     private final ContextKeyring contextKeys;
@@ -43,27 +43,21 @@ final class ReloadableFiles {
     Prepared prepare(ProxySettings now, ProxySettings next) {
         IngressTls.Loaded nextTls = tls.prepare(next.tls());
         ContextSigningKey nextKey = contextKeyFor(now, next);
-        checkAuditFile(next);
-        return new Prepared(nextTls, nextKey);
+        Path auditFile = checkedAuditFile(next);
+        return new Prepared(nextTls, nextKey, auditFile);
     }
 
-    /** Like {@link #prepare}, keeping the current file of any setting whose new one fails (logged). */
+    /**
+     * Like {@link #prepare}, for a swap that skipped it (tests apply snapshots directly): when a file fails,
+     * the current certificate, key and audit file all stay, as a refused reload would keep them.
+     */
     Prepared prepareOrKeep(ProxySettings now, ProxySettings next) {
-        IngressTls.Loaded nextTls;
         try {
-            nextTls = tls.prepare(next.tls());
+            return prepare(now, next);
         } catch (IllegalStateException e) {
-            log.error("{}; the ingress keeps its current TLS", e.getMessage());
-            nextTls = tls.prepare(now.tls());
+            log.error("{}; keeping the current TLS, context key and audit file", e.getMessage());
+            return new Prepared(tls.current(), contextKeys.current(), audit.path());
         }
-        ContextSigningKey nextKey;
-        try {
-            nextKey = contextKeyFor(now, next);
-        } catch (IllegalStateException e) {
-            log.error("{}; contexts stay signed with key {}", e.getMessage(), contextKeys.current().keyId());
-            nextKey = contextKeys.current();
-        }
-        return new Prepared(nextTls, nextKey);
     }
 
     /** Switches to {@code prepared}: new connections, contexts and audit lines use it from now on. */
@@ -74,7 +68,7 @@ final class ReloadableFiles {
         contextKeys.rotate(prepared.contextKey(), Duration.ofSeconds(ttl + CONTEXT_CLOCK_SKEW_SECONDS));
         // Lines of requests that began before the swap may land in the new file, still in order. A file that
         // cannot be opened (checked in prepare, but disks change) is logged and the lines stay where they were.
-        audit.switchTo(Path.of(next.audit().file()));
+        audit.switchTo(prepared.auditFile());
     }
 
     /**
@@ -94,15 +88,16 @@ final class ReloadableFiles {
         }
     }
 
-    private void checkAuditFile(ProxySettings next) {
+    /** {@code next}'s audit file, checked writable unless it is the current one. */
+    private Path checkedAuditFile(ProxySettings next) {
         Path file = Path.of(next.audit().file());
-        if (file.toAbsolutePath().normalize().equals(audit.path())) {
-            return;
+        if (!file.toAbsolutePath().normalize().equals(audit.path())) {
+            try {
+                AuditLog.checkWritable(file);
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalStateException("audit.file: cannot open " + file + ": " + e, e);
+            }
         }
-        try {
-            AuditLog.checkWritable(file);
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("audit.file: cannot open " + file + ": " + e, e);
-        }
+        return file;
     }
 }
