@@ -1,6 +1,5 @@
 package io.runagents.ingress.core.egress;
 
-import static io.runagents.ingress.core.testing.MemoryProbe.awaitStalled;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.runagents.ingress.config.model.ConfigSnapshot;
@@ -10,21 +9,18 @@ import io.runagents.ingress.config.model.ToolAuth;
 import io.runagents.ingress.core.identity.ContextSigningKey;
 import io.runagents.ingress.core.identity.IdentityContextSigner;
 import io.runagents.ingress.core.server.ProxyServer;
+import io.runagents.ingress.core.testing.Backpressure;
 import io.runagents.ingress.core.testing.Behaviors;
-import io.runagents.ingress.core.testing.MemoryProbe;
 import io.runagents.ingress.core.testing.RawHttp;
 import io.runagents.ingress.core.testing.StubAgent;
-import io.runagents.ingress.core.testing.Streams;
 import io.runagents.ingress.core.testing.TestConfigs;
 import io.runagents.ingress.jwt.AuthResult;
-import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,8 +33,9 @@ import org.junit.jupiter.api.Test;
  */
 class EgressStreamingTest {
     private static final long TOTAL = 50L * 1024 * 1024;
-    /** What the proxy may hold at most: far below the payload. */
-    private static final long MAX_BUFFERED = 16L * 1024 * 1024;
+    /** The writer may get rid of half while the reader stalls; the proxy may hold 16 MiB at most. */
+    private static final Backpressure.StreamingLimits LIMITS =
+            new Backpressure.StreamingLimits(TOTAL, TOTAL / 2, 16L * 1024 * 1024);
     private static final String RID = "ingress-rid-42";
 
     private final ContextSigningKey contextKey = ContextSigningKey.generate();
@@ -76,19 +73,8 @@ class EgressStreamingTest {
     void largeToolResponseStreamsWithBackpressureAndBoundedMemory() throws Exception {
         AtomicLong written = new AtomicLong();
         tool.on("/big", Behaviors.download(TOTAL, written));
-        try (RawHttp agent = new RawHttp(proxy.egressAddress()); MemoryProbe probe = MemoryProbe.start()) {
-            agent.send(head("GET", "/tools/files/big"));
-            RawHttp.Response response = agent.readHead();
-            assertThat(response.status()).isEqualTo(200);
-            assertThat(response.header("content-length")).isEqualTo(Long.toString(TOTAL));
-
-            // The agent reads nothing: the tool must be held back, not the proxy filled up.
-            awaitStalled(written::get);
-            assertThat(written.get()).as("bytes the tool got rid of while the agent read nothing")
-                    .isLessThan(TOTAL / 2);
-
-            assertThat(Streams.drain(agent.input(), TOTAL)).isEqualTo(TOTAL);
-            assertThat(probe.peakGrowth()).as("growth of the proxy's pooled buffers").isLessThan(MAX_BUFFERED);
+        try (RawHttp agent = new RawHttp(proxy.egressAddress())) {
+            Backpressure.download(agent, head("GET", "/tools/files/big"), written, LIMITS);
             // The connection is still good for another tool call.
             assertThat(agent.send(head("GET", "/tools/files/after", "Content-Length: 0")).read().status())
                     .isEqualTo(200);
@@ -98,24 +84,8 @@ class EgressStreamingTest {
 
     @Test
     void largeUploadToAToolStreamsWithBackpressure() throws Exception {
-        tool.pauseReading(true);
-        AtomicLong sent = new AtomicLong();
-        try (RawHttp agent = new RawHttp(proxy.egressAddress()); MemoryProbe probe = MemoryProbe.start()) {
-            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> Streams.upload(agent.output(), head("POST", "/tools/files/upload", "Content-Length: " + TOTAL), TOTAL, sent));
-
-            // The tool reads nothing: once the socket buffers are full the agent must be stuck.
-            awaitStalled(sent::get);
-            assertThat(sent.get()).as("bytes the agent got rid of while the tool read nothing")
-                    .isLessThan(TOTAL / 2);
-
-            tool.pauseReading(false);
-            writer.get(30, TimeUnit.SECONDS);
-            RawHttp.Response response = agent.read();
-            assertThat(response.status()).isEqualTo(200);
-            assertThat(response.body()).contains("\"bodyBytes\":" + TOTAL);
-            assertThat(probe.peakGrowth()).as("growth of the proxy's pooled buffers").isLessThan(MAX_BUFFERED);
-        }
-        assertThat(tool.received()).singleElement().extracting(StubAgent.Received::bodyBytes).isEqualTo(TOTAL);
+        Backpressure.upload(proxy.egressAddress(), head("POST", "/tools/files/upload", "Content-Length: " + TOTAL),
+                tool, LIMITS, Duration.ofSeconds(30));
     }
 
     @Test
@@ -133,7 +103,7 @@ class EgressStreamingTest {
             assertThat(response.header("transfer-encoding")).isEqualTo("chunked");
 
             // The tool still holds the rest back: a proxy that buffered the stream would time out here.
-            assertThat(linesUntil(agent, "data: first")).contains("data: first");
+            assertThat(agent.readLinesUntil("data: first")).contains("data: first");
 
             StubAgent.Received seen = tool.received().get(0);
             assertThat(seen.uri()).isEqualTo("/events?since=0");
@@ -143,23 +113,11 @@ class EgressStreamingTest {
             assertThat(seen.headers().getAll("Host")).containsExactly("127.0.0.1:" + tool.port());
 
             release.complete(null); // only now may the tool write the rest and finish
-            List<String> rest = linesUntil(agent, "0");
+            List<String> rest = agent.readLinesUntil("0");
             assertThat(rest).contains("data: second").endsWith("0");
             assertThat(agent.readLine()).isEmpty(); // the end of the chunked body
         }
         assertThat(tool.received()).hasSize(1);
     }
 
-    private static List<String> linesUntil(RawHttp client, String last) throws IOException {
-        List<String> lines = new ArrayList<>();
-        String line;
-        do {
-            line = client.readLine();
-            if (line == null) {
-                break;
-            }
-            lines.add(line);
-        } while (!line.equals(last));
-        return lines;
-    }
 }

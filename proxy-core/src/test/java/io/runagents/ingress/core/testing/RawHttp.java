@@ -162,6 +162,20 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
+    /** Lines up to and including {@code last} (or up to the end of the stream). */
+    public java.util.List<String> readLinesUntil(String last) throws IOException {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        String line;
+        do {
+            line = readLine();
+            if (line == null) {
+                break;
+            }
+            lines.add(line);
+        } while (!line.equals(last));
+        return lines;
+    }
+
     /** Reads one line (without its CRLF or LF); null at the end of the stream. */
     public String readLine() throws IOException {
         StringBuilder sb = new StringBuilder();
