@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -137,24 +138,8 @@ class VerifiedTokenCacheTest {
     void hundredConcurrentIdenticalMissesVerifyOnce() throws Exception {
         h = AuthHarness.start(TestKeys.rsa());
         String token = TestTokens.signedBy(TestKeys.rsa()).at(h.clock.instant()).sign();
-        int threads = 100;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CyclicBarrier barrier = new CyclicBarrier(threads);
-            List<Future<AuthResult>> results = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                results.add(pool.submit(() -> {
-                    barrier.await();
-                    return h.authenticator().authenticate(token);
-                }));
-            }
-            AuthResult first = results.get(0).get(10, TimeUnit.SECONDS);
-            for (Future<AuthResult> f : results) {
-                assertThat(f.get(10, TimeUnit.SECONDS)).isSameAs(first);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        List<AuthResult> results = atOnce(100, () -> h.authenticator().authenticate(token));
+        assertThat(results).allSatisfy(r -> assertThat(r).isSameAs(results.get(0)));
         assertThat(h.providers.tokenCacheMetricsView().stats().loadCount()).as("verifications").isEqualTo(1);
     }
 
@@ -163,26 +148,11 @@ class VerifiedTokenCacheTest {
         MutableClock clock = MutableClock.atFixedStart();
         VerifiedTokenCache cache = new VerifiedTokenCache(10, Duration.ofMinutes(10), clock);
         AtomicInteger calls = new AtomicInteger();
-        int threads = 100;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CyclicBarrier barrier = new CyclicBarrier(threads);
-            List<Future<AuthResult>> results = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                results.add(pool.submit(() -> {
-                    barrier.await();
-                    return cache.getOrVerify(7, "same-token", t -> {
-                        calls.incrementAndGet();
-                        return identity("k", clock.instant().plusSeconds(60));
-                    });
-                }));
-            }
-            for (Future<AuthResult> f : results) {
-                assertThat(f.get(10, TimeUnit.SECONDS)).isInstanceOf(AuthResult.Authenticated.class);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        List<AuthResult> results = atOnce(100, () -> cache.getOrVerify(7, "same-token", t -> {
+            calls.incrementAndGet();
+            return identity("k", clock.instant().plusSeconds(60));
+        }));
+        assertThat(results).allSatisfy(r -> assertThat(r).isInstanceOf(AuthResult.Authenticated.class));
         assertThat(calls).hasValue(1);
     }
 
@@ -199,5 +169,27 @@ class VerifiedTokenCacheTest {
         none.getOrVerify(1, "t", t -> identity("k", clock.instant().plusSeconds(60)));
         none.cleanUp();
         assertThat(none.getIfPresent(1, "t")).isNull();
+    }
+
+    /** Runs {@code call} on {@code threads} threads released together; their results, in thread order. */
+    private static List<AuthResult> atOnce(int threads, Callable<AuthResult> call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CyclicBarrier barrier = new CyclicBarrier(threads);
+            List<Future<AuthResult>> futures = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                futures.add(pool.submit(() -> {
+                    barrier.await();
+                    return call.call();
+                }));
+            }
+            List<AuthResult> results = new ArrayList<>();
+            for (Future<AuthResult> f : futures) {
+                results.add(f.get(10, TimeUnit.SECONDS));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }
