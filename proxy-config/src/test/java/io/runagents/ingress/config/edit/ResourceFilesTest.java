@@ -1,5 +1,6 @@
 package io.runagents.ingress.config.edit;
 
+import static io.runagents.ingress.config.testing.ResourceYaml.AGENT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.runagents.ingress.config.load.ResourceKind;
@@ -14,14 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Planning and committing edits against a real conf directory. */
 class ResourceFilesTest {
-    static final String AGENT = """
-            name: %s
-            spec:
-              pathPrefix: /%s
-              upstream: http://127.0.0.1:9000
-              access: open
-            """;
-
     @TempDir
     Path tmp;
     Path conf;

@@ -1,5 +1,6 @@
 package io.runagents.ingress.config.watch;
 
+import static io.runagents.ingress.config.testing.ResourceYaml.AGENT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.runagents.ingress.config.load.ConfigLoadResult;
@@ -22,14 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Load -> validate -> prepare -> swap -> notify, through real files. */
 class ConfigStoreTest {
-    static final String AGENT = """
-            name: %s
-            spec:
-              pathPrefix: /%s
-              upstream: http://127.0.0.1:9000
-              access: open
-            """;
-
     @TempDir
     Path tmp;
     Path conf;
