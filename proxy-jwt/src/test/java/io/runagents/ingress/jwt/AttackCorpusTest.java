@@ -286,6 +286,10 @@ class AttackCorpusTest {
         c.add(no("user id empty", BAD_USER_ID_CLAIM, () -> rsa().claim("sub", "").sign()));
         c.add(no("user id missing", BAD_USER_ID_CLAIM, () -> rsa().claim("sub", null).sign()));
         c.add(no("user id with comma", BAD_USER_ID_CLAIM, () -> rsa().claim("sub", "alice,admin").sign()));
+        // A header value cannot carry an outer space: the agent would read "alice", another user.
+        c.add(no("user id with a leading space", BAD_USER_ID_CLAIM, () -> rsa().claim("sub", " alice").sign()));
+        c.add(no("user id with a trailing space", BAD_USER_ID_CLAIM, () -> rsa().claim("sub", "alice ").sign()));
+        c.add(no("user id of one space", BAD_USER_ID_CLAIM, () -> rsa().claim("sub", " ").sign()));
         c.add(no("user id with CR LF", BAD_USER_ID_CLAIM, () -> rsa().claim("sub", "alice\r\nX-Admin: 1").sign()));
         c.add(no("user id with NUL", BAD_USER_ID_CLAIM, () -> rsa().claim("sub", "alice\u0000").sign()));
         c.add(no("user id with DEL", BAD_USER_ID_CLAIM, () -> rsa().claim("sub", "alice\u007f").sign()));

@@ -12,8 +12,17 @@ import java.util.Set;
  * {@code X-End-User-Context} and each configured claim header. Names match case-insensitively and with
  * {@code _} read as {@code -}, because many agent frameworks (CGI-style ones, some WSGI servers) fold
  * both spellings into the same variable.
+ *
+ * <p>For the same reason it removes the underscore spellings of the framing and forwarding headers
+ * ({@code Content_Length}, {@code X_Forwarded_For}, ...): the proxy sets or checks the dashed ones, and
+ * an underscore twin folded into the same variable would let a client override them.
  */
 public final class IdentityHeaders {
+    /** Headers the proxy sets or frames by, in canonical form; only their underscore spellings are removed. */
+    private static final Set<String> UNDERSCORE_TWINS_REMOVED = Set.of("host", "content-length",
+            "transfer-encoding", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-request-id",
+            "forwarded", "x-real-ip");
+
     private final Set<String> reserved;
     /** Lengths of the reserved names: most headers are skipped without building a lower-case copy. */
     private final java.util.BitSet lengths = new java.util.BitSet();
@@ -36,12 +45,13 @@ public final class IdentityHeaders {
         return new IdentityHeaders(Set.copyOf(names));
     }
 
-    /** Removes every reserved header, in any spelling, from {@code headers}. */
+    /** Removes every reserved header, in any spelling, and the underscore twins, from {@code headers}. */
     public void strip(HttpHeaders headers) {
         List<String> doomed = null;
         for (Map.Entry<String, String> entry : headers) {
             String name = entry.getKey();
-            if (lengths.get(name.length()) && reserved.contains(canonical(name))) {
+            if (lengths.get(name.length()) && reserved.contains(canonical(name))
+                    || name.indexOf('_') >= 0 && UNDERSCORE_TWINS_REMOVED.contains(canonical(name))) {
                 if (doomed == null) {
                     doomed = new ArrayList<>(2);
                 }

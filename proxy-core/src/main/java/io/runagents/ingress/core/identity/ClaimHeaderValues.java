@@ -4,8 +4,9 @@ import java.util.List;
 
 /**
  * Turns a claim value into a {@code claimHeaders} header value: strings as they are, numbers and booleans
- * as text, arrays joined with {@code ,}. Anything else (objects, nulls), and any value outside printable
- * ASCII, yields no header: a claim must never be able to inject a header line, and HTTP/1.1 header values
+ * as text, arrays joined with {@code ,}. Anything else (objects, nulls), any value outside printable ASCII,
+ * and a value with a space at either end (the agent's parser would strip it, so it would read another
+ * value) yields no header: a claim must never be able to inject a header line, and HTTP/1.1 header values
  * carry no reliable character set beyond ASCII.
  */
 public final class ClaimHeaderValues {
@@ -40,7 +41,8 @@ public final class ClaimHeaderValues {
     }
 
     private static boolean clean(String value) {
-        if (value.isEmpty() || value.length() > MAX_LENGTH) {
+        if (value.isEmpty() || value.length() > MAX_LENGTH || value.charAt(0) == ' '
+                || value.charAt(value.length() - 1) == ' ') {
             return false;
         }
         for (int i = 0; i < value.length(); i++) {

@@ -52,13 +52,7 @@ final class IdentityHandler extends RequestStage {
             ctx.fireChannelRead(request);
             return;
         }
-        String token = BearerToken.extract(request.head.headers());
-        if (token != null && token.length() > request.config.snapshot().proxy().limits().maxTokenBytes()) {
-            request.closeAfter = true;
-            reject(ctx, request, HttpResponseStatus.BAD_REQUEST, "bad_request", "bearer token exceeds maxTokenBytes",
-                    null);
-            return;
-        }
+        String token = BearerToken.extract(request.head.headers()); // its size was checked by the guard
         JwtAuthenticator authenticator = request.config.identity().select(request.route.agent(), request.host, token);
         if (authenticator == null) {
             // No provider serves this host: without a token that is a plain challenge, as for any missing token.

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.runagents.ingress.core.identity.BearerToken;
 import io.runagents.ingress.core.http.HopByHop;
 import io.runagents.ingress.core.http.ProxyHeaders;
 import io.runagents.ingress.core.routing.PathNormalizer;
@@ -27,16 +28,17 @@ import java.util.function.Supplier;
  */
 final class RequestGuardHandler extends RequestStage {
     private final Supplier<RuntimeConfig> config;
-    private final boolean stripIdentityHeaders;
+    private final boolean atIngress;
 
     /**
-     * @param stripIdentityHeaders true at the ingress; false at the egress, where the next stage verifies
-     *                             the identity context before removing it
+     * @param atIngress true at the ingress: identity headers are stripped and the bearer token's size is
+     *                  checked here; false at the egress, where the next stage verifies the identity context
+     *                  before removing it, and an agent's own Authorization header is its business
      */
-    RequestGuardHandler(Supplier<RuntimeConfig> config, ExchangeLog log, boolean stripIdentityHeaders) {
+    RequestGuardHandler(Supplier<RuntimeConfig> config, ExchangeLog log, boolean atIngress) {
         super(log);
         this.config = config;
-        this.stripIdentityHeaders = stripIdentityHeaders;
+        this.atIngress = atIngress;
     }
 
     @Override
@@ -65,6 +67,13 @@ final class RequestGuardHandler extends RequestStage {
         }
         IngressRequest request = new IngressRequest(head, config.get(), System.nanoTime());
         request.requestId = requestId;
+        // On every route, open ones too (SPEC section 5), although only authenticated routes read the token.
+        String token = atIngress ? BearerToken.extract(head.headers()) : null;
+        if (token != null && token.length() > request.config.snapshot().proxy().limits().maxTokenBytes()) {
+            refuse(ctx, head, requestId, HttpResponseStatus.BAD_REQUEST, "bad_request",
+                    "bearer token exceeds maxTokenBytes");
+            return;
+        }
         String error = resolveTarget(request);
         if (error != null) {
             refuse(ctx, head, requestId, HttpResponseStatus.BAD_REQUEST, "bad_request", error);
@@ -75,7 +84,7 @@ final class RequestGuardHandler extends RequestStage {
         request.webSocket = isWebSocketUpgrade(head);
         HttpHeaders headers = head.headers();
         HopByHop.remove(headers, request.webSocket);
-        if (stripIdentityHeaders) {
+        if (atIngress) {
             request.config.identityHeaders().strip(headers);
         }
         ctx.fireChannelRead(request);
@@ -91,8 +100,15 @@ final class RequestGuardHandler extends RequestStage {
         if (headers.getAll(HttpHeaderNames.HOST).size() != 1) {
             return "exactly one Host header is required";
         }
-        if (headers.getAll(HttpHeaderNames.TRANSFER_ENCODING).size() > 1) {
+        List<String> transferEncodings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        if (transferEncodings.size() > 1) {
             return "repeated Transfer-Encoding";
+        }
+        // Only the plain spelling: the decoder reads "chunked," or "gzip, chunked" as chunked, but an agent
+        // that does not would take the body's bytes for its next request (smuggling past this proxy).
+        if (transferEncodings.size() == 1 && !HttpHeaderValues.CHUNKED.contentEqualsIgnoreCase(
+                transferEncodings.get(0).trim())) {
+            return "unsupported Transfer-Encoding (only chunked is accepted)";
         }
         // Netty's decoder already refuses this (RFC 9112); kept so a change of decoder settings cannot smuggle.
         if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING) && headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {

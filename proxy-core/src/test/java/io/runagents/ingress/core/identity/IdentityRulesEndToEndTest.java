@@ -115,6 +115,18 @@ class IdentityRulesEndToEndTest {
     }
 
     @Test
+    void claimWithAnOuterSpaceMakesNoHeader() throws Exception {
+        // A header value cannot carry it (the agent would read "Engineering"), and it must not break the request.
+        String token = TestTokens.signedBy(TestKeys.rsa()).claim("department", " Engineering").sign();
+        RawHttp.Response response = RawHttp.get(proxy.ingressAddress(), HOST, "/", "Authorization: Bearer " + token);
+
+        assertThat(response.status()).isEqualTo(200);
+        StubAgent.Received seen = agent.received().get(0);
+        assertThat(seen.header("X-End-User-ID")).isEqualTo(TestTokens.USER);
+        assertThat(seen.headers().contains("X-Department")).isFalse();
+    }
+
+    @Test
     void forwardTokenTrueForwardsTheAuthorizationHeader() throws Exception {
         String token = TestTokens.signedBy(TestKeys.rsa()).sign();
         RawHttp.Response response = RawHttp.get(proxy.ingressAddress(), FORWARDING_HOST, "/",
@@ -218,6 +230,9 @@ class IdentityRulesEndToEndTest {
                         .claim("email", "alice,bob@company.com").sign(), "user id claim missing or not a clean string"),
                 invalid("user id with a control character", TestTokens.signedBy(TestKeys.rsa())
                         .claim("email", "alice\u0007@company.com").sign(), "user id claim missing or not a clean string"),
+                // The agent's parser would strip the space: " alice@company.com" would arrive as another user.
+                invalid("user id with a leading space", TestTokens.signedBy(TestKeys.rsa())
+                        .claim("email", " alice@company.com").sign(), "user id claim missing or not a clean string"),
                 invalid("JWE", TestTokens.b64("{\"alg\":\"RSA-OAEP\",\"enc\":\"A256GCM\"}") + ".AAAA.AAAA.AAAA.AAAA",
                         "encrypted tokens (JWE) are not accepted"),
                 other("domain not allowed", 403, "forbidden", "email domain not allowed", "Authorization: Bearer "

@@ -58,6 +58,13 @@ class FramingAttackTest {
                 Arguments.of("TE xchunked", post + "Transfer-Encoding: xchunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"),
                 Arguments.of("TE chunked, identity", post + "Transfer-Encoding: chunked, identity\r\n\r\n" + SMUGGLED),
                 Arguments.of("TE identity", post + "Transfer-Encoding: identity\r\n\r\n0\r\n\r\n"),
+                // The decoder reads these as chunked; an agent that does not would misframe the body.
+                Arguments.of("TE chunked with a trailing comma", post + "Transfer-Encoding: chunked,\r\n\r\n"
+                        + "0\r\n\r\n" + SMUGGLED),
+                Arguments.of("TE chunked after a comma", post + "Transfer-Encoding: ,chunked\r\n\r\n0\r\n\r\n" + SMUGGLED),
+                Arguments.of("TE identity, chunked", post + "Transfer-Encoding: identity, chunked\r\n\r\n"
+                        + "0\r\n\r\n" + SMUGGLED),
+                Arguments.of("TE gzip, chunked", post + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n" + SMUGGLED),
                 Arguments.of("TE with vertical tab", post + "Transfer-Encoding: \u000bchunked\r\n\r\n0\r\n\r\n" + SMUGGLED),
                 Arguments.of("whitespace before colon", post + "Transfer-Encoding : chunked\r\n\r\n0\r\n\r\n" + SMUGGLED),
                 Arguments.of("tab before colon", post + "Content-Length\t: 0\r\n\r\n" + SMUGGLED),

@@ -80,6 +80,17 @@ class HeaderHygieneTest {
     }
 
     @Test
+    void underscoreTwinsOfFramingAndForwardingHeadersAreRemoved() {
+        // A CGI-style agent folds X_Forwarded_For into the same variable as the X-Forwarded-For the proxy appends.
+        HttpHeaders headers = passed(request(HttpMethod.GET, "/x", "X_Forwarded_For", "10.0.0.1",
+                "x_forwarded_host", "admin.internal", "X_Forwarded_Proto", "https", "X_Request_ID", "forged",
+                "Content_Length", "5", "Transfer_Encoding", "chunked", "Forwarded_", "kept", "X-Forwarded-For", "1.2.3.4",
+                "X_Custom_Header", "kept")).head.headers();
+        assertThat(headers.names()).map(String::toLowerCase)
+                .containsExactlyInAnyOrder("host", "forwarded_", "x-forwarded-for", "x_custom_header");
+    }
+
+    @Test
     void configuredClaimHeadersAreRemovedOnEveryRequest() {
         HttpHeaders headers = passed(request(HttpMethod.GET, "/open-route", "X-User-Email", "ceo@corp.example",
                 "x_user_email", "ceo@corp.example", "X-USER-GROUPS", "admins", "X-User_Groups", "admins",

@@ -67,6 +67,24 @@ class LimitsTest {
     }
 
     @Test
+    void tokenOverMaxTokenBytesIs400OnAnOpenRouteToo() throws Exception {
+        // SPEC section 5 puts no route condition on it: an open route refuses the oversized token as well.
+        proxy = ProxyServer.start(TestConfigs.snapshot(new Limits(1024, 100, 60, 2000, 20, 100),
+                List.of(TestConfigs.openAgent("any", "/", agent.uri())), List.of()), 2);
+        try (RawHttp client = new RawHttp(proxy.ingressAddress())) {
+            RawHttp.Response fits = client.send("GET /x HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer "
+                    + "a".repeat(100) + "\r\n\r\n").read();
+            assertThat(fits.status()).isEqualTo(200);
+            RawHttp.Response response = client.send("GET /x HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer "
+                    + "a".repeat(101) + "\r\n\r\n").read();
+            assertThat(response.status()).isEqualTo(400);
+            assertThat(response.body()).contains("\"error_description\":\"bearer token exceeds maxTokenBytes\"");
+            assertThat(client.closedByPeer()).isTrue();
+        }
+        assertThat(agent.requestsStarted()).isEqualTo(1);
+    }
+
+    @Test
     void declaredBodyOverMaxBodyBytesIs413AndTheAgentSeesNothing() throws Exception {
         startProxy(60, 100);
         try (RawHttp client = new RawHttp(proxy.ingressAddress())) {

@@ -209,8 +209,14 @@ public final class ClaimsPolicy {
         return -1;
     }
 
+    /**
+     * SPEC: a non-empty string without control characters or {@code ,}, at most 256 characters. Also without a
+     * space at either end: a header value cannot carry one (the agent's parser strips it as whitespace), so
+     * {@code "bob "} would arrive as {@code bob}, another user.
+     */
     static boolean cleanUserId(String id) {
-        if (id.isEmpty() || id.codePointCount(0, id.length()) > MAX_USER_ID_LENGTH) {
+        if (id.isEmpty() || id.codePointCount(0, id.length()) > MAX_USER_ID_LENGTH
+                || id.charAt(0) == ' ' || id.charAt(id.length() - 1) == ' ') {
             return false;
         }
         for (int i = 0; i < id.length(); i++) {
