@@ -382,8 +382,12 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
         endExchange();
         timer.stop();
         if (abandoned != null) {
-            services.log().finished(ctx, abandoned, abandoned.head, abandoned.requestId, ExchangeLog.CLIENT_CLOSED_REQUEST,
-                    "client_closed", () -> { });
+            // Cut at the end of the shutdown grace, the request was not the client's doing: 503, as a proxy answers
+            // a request it cannot serve, and the reason says why.
+            boolean shutdown = services.tracker().cutOff();
+            services.log().finished(ctx, abandoned, abandoned.head, abandoned.requestId,
+                    shutdown ? HttpResponseStatus.SERVICE_UNAVAILABLE.code() : ExchangeLog.CLIENT_CLOSED_REQUEST,
+                    shutdown ? "shutdown" : "client_closed", () -> { });
         }
         tunnel = false;
         if (channel != null) {

@@ -6,8 +6,11 @@ package io.runagents.ingress.core.routing;
  * <p>Percent-encoded unreserved characters are decoded ({@code %2e} is a dot, so {@code /a/%2e%2e/b} is
  * {@code /b}); other escapes are kept with upper-case hex. Dot segments are removed and repeated slashes
  * merged. Encoded {@code /}, {@code \} and NUL, raw backslashes, control and non-ASCII characters, broken
- * escapes and dot segments hidden behind path parameters ({@code /..;x/}) are refused: an agent
- * framework could read those differently from the proxy, which is how path-based rules get bypassed.
+ * escapes and path parameters ({@code ;}) are refused: an agent framework could read those differently
+ * from the proxy, which is how path-based rules get bypassed. (Servlet containers and Spring drop
+ * {@code ;x} from a segment, so {@code /admin;x/users} would be {@code /admin/users} to the agent but not
+ * under the prefix {@code /admin} to routing and policies; Spring Security's firewall refuses {@code ;}
+ * for the same reason.)
  */
 public final class PathNormalizer {
     private PathNormalizer() { }
@@ -65,6 +68,8 @@ public final class PathNormalizer {
                 i += 2;
             } else if (c <= 0x20 || c >= 0x7f || c == '\\' || c == '#') {
                 throw new InvalidPathException("invalid character in path");
+            } else if (c == ';') {
+                throw new InvalidPathException("path parameters (;) are not accepted");
             } else if (out != null) {
                 out.append(c);
             }
@@ -88,7 +93,7 @@ public final class PathNormalizer {
         return true;
     }
 
-    private static String removeDotSegments(String path) throws InvalidPathException {
+    private static String removeDotSegments(String path) {
         String[] segments = path.substring(1).split("/", -1);
         String[] kept = new String[segments.length];
         int depth = 0;
@@ -96,16 +101,12 @@ public final class PathNormalizer {
         for (int i = 0; i < segments.length; i++) {
             String segment = segments[i];
             boolean last = i == segments.length - 1;
-            String bare = stripParameters(segment);
             if (segment.isEmpty()) {
                 trailingSlash = last && depth > 0;
                 continue;
             }
-            if (bare.equals(".") || bare.equals("..")) {
-                if (bare.length() != segment.length()) {
-                    throw new InvalidPathException("dot segment with path parameters");
-                }
-                if (bare.equals("..") && depth > 0) {
+            if (segment.equals(".") || segment.equals("..")) {
+                if (segment.equals("..") && depth > 0) {
                     depth--;
                 }
                 trailingSlash = last;
@@ -122,10 +123,5 @@ public final class PathNormalizer {
             sb.append('/');
         }
         return sb.toString();
-    }
-
-    private static String stripParameters(String segment) {
-        int semicolon = segment.indexOf(';');
-        return semicolon < 0 ? segment : segment.substring(0, semicolon);
     }
 }

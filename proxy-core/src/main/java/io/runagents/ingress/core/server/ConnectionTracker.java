@@ -16,6 +16,7 @@ public final class ConnectionTracker {
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean draining = new AtomicBoolean();
+    private volatile boolean cutOff;
 
     /**
      * Registers a new connection; false when it would exceed {@code max} and must be closed at once.
@@ -75,6 +76,12 @@ public final class ConnectionTracker {
 
     /** Closes every connection still open (after the grace period). */
     public void closeAll() {
+        cutOff = true;
         channels.close().awaitUninterruptibly();
+    }
+
+    /** True once {@link #closeAll} ran: a connection closing now was closed by the proxy, not by its client. */
+    public boolean cutOff() {
+        return cutOff;
     }
 }

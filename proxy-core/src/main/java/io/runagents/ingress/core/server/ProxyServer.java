@@ -74,6 +74,8 @@ public final class ProxyServer implements AutoCloseable {
     private final ScheduledExecutorService tlsWatch;
     private AdminHandler adminHandler;
     private boolean stopped;
+    /** Set when {@link #shutdown} begins: /readyz answers 503 while in-flight requests drain. */
+    private volatile boolean draining;
 
     private ProxyServer(ConfigSnapshot snapshot, int workerThreads, ContextSigningKey contextKey,
                         UnaryOperator<String> environment) {
@@ -196,6 +198,10 @@ public final class ProxyServer implements AutoCloseable {
 
     /** Ready when a configuration is loaded and every identity provider has usable keys. */
     private AdminHandler.Readiness readiness() {
+        if (draining) {
+            // Load balancers must stop sending before the listeners are gone; /healthz still answers 200.
+            return new AdminHandler.Readiness(false, "[{\"proxy\":\"draining\",\"problem\":\"shutting down\"}]");
+        }
         StringBuilder problems = new StringBuilder("[");
         for (ProviderState state : config.get().identity().providers().states().values()) {
             if (!state.ready()) {
@@ -342,11 +348,13 @@ public final class ProxyServer implements AutoCloseable {
             return;
         }
         stopped = true;
+        draining = true;
         ingressTracker.startDraining();
         egressTracker.startDraining();
         closeQuietly(ingress);
         closeQuietly(egress);
-        closeQuietly(admin);
+        // The admin listener stays up through the drain: /healthz is 200 while the process runs (SPEC section
+        // 10), /readyz says it is draining, and /metrics shows the requests still in flight.
         long deadline = System.nanoTime() + grace.toNanos();
         ingressTracker.closeIdle();
         egressTracker.closeIdle();
@@ -364,6 +372,7 @@ public final class ProxyServer implements AutoCloseable {
         }
         ingressTracker.closeAll();
         egressTracker.closeAll();
+        closeQuietly(admin);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         connector.close();

@@ -55,8 +55,9 @@ class PathTrickTest {
             /open/x/..                | 200 | A | /open/
             /open/%78?q=%2e%2e        | 200 | A | /open/x?q=%2e%2e
             /open/%252e%252e/secret   | 200 | A | /open/%252e%252e/secret
-            /open;x                   | 404 | - | null
-            /open;/../secret          | 200 | B | /secret
+            /open;x                   | 400 | - | null
+            /open;/../secret          | 400 | - | null
+            /secret;x/y               | 400 | - | null
             /opensecret               | 404 | - | null
             /open/%2fsecret           | 400 | - | null
             /open/%2F..%2Fsecret      | 400 | - | null

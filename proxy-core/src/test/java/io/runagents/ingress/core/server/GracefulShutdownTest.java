@@ -10,6 +10,8 @@ import io.runagents.ingress.core.testing.StubAgent;
 import io.runagents.ingress.core.testing.TestConfigs;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,11 +29,14 @@ class GracefulShutdownTest {
     private final CompletableFuture<Void> release = new CompletableFuture<>();
     private StubAgent agent;
     private ProxyServer proxy;
+    private Path auditFile;
 
     @BeforeEach
     void start() throws Exception {
         agent = StubAgent.start().on("/slow", Behaviors.awaiting(release, Behaviors.ECHO));
-        proxy = ProxyServer.start(TestConfigs.snapshot(List.of(TestConfigs.openAgent("any", "/", agent.uri()))), 2);
+        var snapshot = TestConfigs.snapshot(List.of(TestConfigs.openAgent("any", "/", agent.uri())));
+        auditFile = Path.of(snapshot.proxy().audit().file());
+        proxy = ProxyServer.start(snapshot, 2);
     }
 
     @AfterEach
@@ -62,6 +67,12 @@ class GracefulShutdownTest {
             // The idle keep-alive connection is closed without waiting for the grace period.
             assertThat(idle.closedByPeer()).isTrue();
             assertThat(shutdown).isNotDone();
+            // The admin listener answers through the drain (SPEC: /healthz is 200 while the process runs); a
+            // load balancer reading /readyz stops sending.
+            assertThat(RawHttp.get(proxy.adminAddress(), "admin", "/healthz").status()).isEqualTo(200);
+            RawHttp.Response readiness = RawHttp.get(proxy.adminAddress(), "admin", "/readyz");
+            assertThat(readiness.status()).isEqualTo(503);
+            assertThat(readiness.body()).contains("\"draining\"");
 
             release.complete(null);
             RawHttp.Response response = slow.read();
@@ -89,5 +100,8 @@ class GracefulShutdownTest {
             assertThat(slow.closedByPeer()).isTrue();
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> agent.closedConnections() == 1);
+        // The proxy cut it, not the client: its audit line says so (shutdown returned after the audit was closed).
+        assertThat(Files.readAllLines(auditFile)).singleElement().asString()
+                .contains("\"status\":503").contains("\"reason\":\"shutdown\"").doesNotContain("client_closed");
     }
 }
