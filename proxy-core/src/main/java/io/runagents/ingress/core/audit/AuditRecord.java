@@ -17,8 +17,8 @@ import java.util.Objects;
  * @param provider   the identity provider that vouched for the user; {@code null} when unknown
  * @param agent      the agent called (ingress) or calling (egress); {@code null} when unknown
  * @param tool       the tool called; {@code null} on the ingress
- * @param method     the HTTP method
- * @param path       the request path, without query string
+ * @param method     the HTTP method; {@code null} when the request line could not be parsed
+ * @param path       the request path, without query string; {@code null} when the request line could not be parsed
  * @param status     the HTTP status answered to the client
  * @param decision   whether the proxy let the request through
  * @param reason     why it was denied (for example {@code expired}, {@code policy}); {@code null} when allowed
@@ -66,8 +66,6 @@ public record AuditRecord(Instant ts, String requestId, Direction direction, Str
         Objects.requireNonNull(ts, "ts");
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(direction, "direction");
-        Objects.requireNonNull(method, "method");
-        Objects.requireNonNull(path, "path");
         Objects.requireNonNull(decision, "decision");
         if (durationMs < 0) {
             throw new IllegalArgumentException("durationMs: " + durationMs + " (expected: >= 0)");

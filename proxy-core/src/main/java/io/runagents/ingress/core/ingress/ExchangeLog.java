@@ -1,6 +1,7 @@
 package io.runagents.ingress.core.ingress;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpRequest;
 import io.runagents.ingress.core.audit.AuditLog;
 import io.runagents.ingress.core.audit.AuditRecord;
@@ -67,13 +68,17 @@ final class ExchangeLog {
         String rule = request == null || request.decision == null ? null : request.decision.ruleName();
         long durationMs = request == null ? 0
                 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - request.startNanos);
+        // Netty stands a placeholder (GET /bad-request) in for a request line it could not parse; it is a full
+        // request, where a parsed head is not. Such a line has no method or path to report.
+        boolean lineUnparsed = request == null && head.decoderResult().isFailure() && head instanceof FullHttpRequest;
         // ts is when the request started: lines of one flow then sort as the flow ran.
         return new AuditRecord(clock.instant().minusMillis(durationMs), requestId, direction,
                 request == null || request.user == null ? null : request.user.userId(),
-                request == null || request.user == null ? null : request.user.provider(),
+                request == null ? null : request.user != null ? request.user.provider() : request.provider,
                 route == null || route.agent() == null ? null : route.name(),
                 route == null || route.tool() == null ? null : route.name(),
-                head.method().name(), request != null ? request.path : rawPath(head.uri()), status,
+                lineUnparsed ? null : head.method().name(),
+                request != null ? request.path : lineUnparsed ? null : rawPath(head.uri()), status,
                 denied ? AuditRecord.Decision.DENY : AuditRecord.Decision.ALLOW, refusal, rule, durationMs);
     }
 

@@ -61,6 +61,7 @@ final class IdentityHandler extends RequestStage {
                     token);
             return;
         }
+        request.provider = authenticator.provider().name();
         decide(ctx, request, authenticator, token, authenticator.authenticate(token));
     }
 

@@ -133,7 +133,8 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
             if (attempts < request.route.upstreams().size()) {
                 connect();
             } else {
-                fail(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", "the agent refused the connection");
+                fail(HttpResponseStatus.BAD_GATEWAY, "bad_gateway",
+                        services.upstreamName() + " refused the connection");
             }
             return;
         }
@@ -225,7 +226,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
             ctx.write(msg);
         } else if (msg instanceof HttpObject object && object.decoderResult().isFailure()) {
             ReferenceCountUtil.release(msg);
-            upstreamFailed("the agent sent a malformed response");
+            upstreamFailed(services.upstreamName() + " sent a malformed response");
         } else if (msg instanceof HttpResponse response) {
             onResponseHead(response);
         } else if (msg instanceof LastHttpContent last && skipInterimEnd) {
@@ -241,9 +242,16 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
     }
 
     private void onResponseHead(HttpResponse response) {
+        if (response.status().code() == 101 && !request.webSocket) {
+            // Nothing was asked to switch (an h2c upgrade is stripped before it gets there): the connection now
+            // speaks something else, and relaying the 101 would leave the client waiting on it.
+            ReferenceCountUtil.release(response);
+            upstreamFailed(services.upstreamName() + " switched protocols without a WebSocket upgrade");
+            return;
+        }
         if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
             skipInterimEnd = true;
-            if (response.status().code() == 101 && request.webSocket) {
+            if (response.status().code() == 101) {
                 switchToTunnel(response);
                 return;
             }
@@ -312,7 +320,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
             connect();
             return;
         }
-        upstreamFailed(cause == null ? "the agent closed the connection" : "the agent reset the connection");
+        upstreamFailed(services.upstreamName() + (cause == null ? " closed the connection" : " reset the connection"));
     }
 
     private void upstreamFailed(String description) {
@@ -371,7 +379,8 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
             return;
         }
         log.debug("[{}] {} timed out", ctx.channel().id(), request.agentName());
-        fail(HttpResponseStatus.GATEWAY_TIMEOUT, "gateway_timeout", "the agent did not answer in time");
+        fail(HttpResponseStatus.GATEWAY_TIMEOUT, "gateway_timeout",
+                services.upstreamName() + " did not answer in time");
     }
 
     @Override

@@ -15,4 +15,9 @@ record RelayServices(UpstreamConnector connector, ExchangeLog log, ConnectionTra
                      Side side) {
     /** Which listener the relay serves. */
     enum Side { INGRESS, EGRESS }
+
+    /** What this listener's upstream is called in error descriptions: an agent behind the ingress, a tool behind the egress. */
+    String upstreamName() {
+        return side == Side.EGRESS ? "the tool" : "the agent";
+    }
 }

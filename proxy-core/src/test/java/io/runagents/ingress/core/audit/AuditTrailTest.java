@@ -237,18 +237,26 @@ class AuditTrailTest {
         assertThat(egress("GET", "/tools/nope/x", bob).status()).isEqualTo(404);
         assertThat(egress("GET", "/tools/github/repos", tampered).status()).isEqualTo(401);
         assertThat(egress("GET", "/tools/stripe/v1/charges", bob).status()).isEqualTo(200);
+        try (RawHttp client = new RawHttp(proxy.ingressAddress())) {
+            assertThat(client.send("GARBAGE\r\n\r\n").read().status()).isEqualTo(400);
+        }
         assertThat(agent.received()).isEmpty();
         assertThat(github.received()).isEmpty();
         assertThat(finance.received()).singleElement().extracting(r -> r.header("X-Api-Key")).isEqualTo(API_KEY);
 
         List<JsonNode> lines = stopAndRead(List.of(expired, bob, carol, tampered, API_KEY, "amount"));
 
-        assertThat(lines).hasSize(7);
+        assertThat(lines).hasSize(8);
         JsonNode missing = byRequestId(lines, "deny-missing");
         assertThat(summary(missing)).isEqualTo("ingress assistant - GET /plan 401 deny missing -");
         assertThat(missing.get("user").isNull()).isTrue();
-        assertThat(summary(byRequestId(lines, "deny-expired")))
-                .isEqualTo("ingress assistant - GET /plan 401 deny expired -");
+        JsonNode expiredLine = byRequestId(lines, "deny-expired");
+        assertThat(summary(expiredLine)).isEqualTo("ingress assistant - GET /plan 401 deny expired -");
+        // The provider that refused the token is named even though no user came out of it.
+        assertThat(expiredLine.get("provider").asText()).isEqualTo("corp");
+        // A request line that could not be parsed has no method or path (not Netty's "GET /bad-request").
+        assertThat(lines).filteredOn(l -> l.get("status").asInt() == 400).singleElement()
+                .satisfies(l -> assertThat(summary(l)).isEqualTo("ingress - - - - 400 deny bad_request -"));
 
         JsonNode policy = byRequestId(lines, "rid-bob", "finance");
         assertThat(summary(policy))

@@ -34,7 +34,8 @@ class UpstreamFailureTest {
         agent = StubAgent.start()
                 .on("/silent", Behaviors.SILENT)
                 .on("/reset", Behaviors.RESET_MID_RESPONSE)
-                .on("/malformed", Behaviors.MALFORMED);
+                .on("/malformed", Behaviors.MALFORMED)
+                .on("/switch", Behaviors.UNASKED_SWITCH);
         URI dead = URI.create("http://127.0.0.1:" + unusedPort());
         URI alsoDead = URI.create("http://127.0.0.1:" + unusedPort());
         proxy = ProxyServer.start(TestConfigs.snapshot(List.of(
@@ -43,6 +44,7 @@ class UpstreamFailureTest {
                 new Agent("silent", null, "/silent", List.of(agent.uri()), false, Access.OPEN, null, 1, null),
                 TestConfigs.openAgent("reset", "/reset", agent.uri()),
                 TestConfigs.openAgent("malformed", "/malformed", agent.uri()),
+                TestConfigs.openAgent("switch", "/switch", agent.uri()),
                 TestConfigs.openAgent("ok", "/ok", agent.uri()))), 2);
     }
 
@@ -118,6 +120,18 @@ class UpstreamFailureTest {
             RawHttp.Response response = client.send("GET /malformed HTTP/1.1\r\nHost: a\r\n\r\n").read();
             assertThat(response.status()).isEqualTo(502);
             assertThat(response.body()).contains("\"error\":\"bad_gateway\"");
+            assertServes(client);
+        }
+    }
+
+    @Test
+    void switchingProtocolsWithoutAWebSocketUpgradeIs502() throws Exception {
+        // The client's h2c upgrade is stripped, so an agent answering 101 anyway has left HTTP/1.1 unasked.
+        try (RawHttp client = new RawHttp(proxy.ingressAddress())) {
+            RawHttp.Response response = client.send("GET /switch HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\n"
+                    + "Upgrade: h2c\r\n\r\n").read();
+            assertThat(response.status()).isEqualTo(502);
+            assertThat(response.body()).contains("switched protocols without a WebSocket upgrade");
             assertServes(client);
         }
     }

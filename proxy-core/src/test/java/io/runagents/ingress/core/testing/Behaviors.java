@@ -57,6 +57,13 @@ public final class Behaviors {
                 .addListener(ChannelFutureListener.CLOSE);
     };
 
+    /** Answers 101 Switching Protocols whatever was asked, then keeps the connection open and silent. */
+    public static final StubAgent.Behavior UNASKED_SWITCH = (ctx, head, bodyBytes) -> {
+        ctx.pipeline().remove("http");
+        ctx.writeAndFlush(Unpooled.copiedBuffer("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\n"
+                + "Upgrade: h2c\r\n\r\n", StandardCharsets.ISO_8859_1));
+    };
+
     /** Streams {@code total} bytes as a chunked response, in 64 KiB chunks, honouring backpressure. */
     public static StubAgent.Behavior download(long total) {
         return download(total, new AtomicLong());
