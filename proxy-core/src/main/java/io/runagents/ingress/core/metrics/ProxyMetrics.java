@@ -25,6 +25,7 @@ import io.runagents.ingress.jwt.JwksFetchCounts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +46,8 @@ public final class ProxyMetrics implements AutoCloseable {
             new ConcurrentHashMap<>();
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private volatile Supplier<IdentityProviders> identity;
+    /** Providers whose fetch counters are registered: registering one twice makes Micrometer warn. */
+    private final Set<String> fetchCountersRegistered = ConcurrentHashMap.newKeySet();
     private volatile MultiGauge jwksKeys;
     private volatile MultiGauge providerReady;
 
@@ -115,6 +118,10 @@ public final class ProxyMetrics implements AutoCloseable {
         jwksKeys.register(keyRows, true);
         providerReady.register(readyRows, true);
         identity.get().fetchCounts().forEach((name, counts) -> {
+            // The counts of a name are kept across reloads, so the first registration stays right.
+            if (!fetchCountersRegistered.add(name)) {
+                return;
+            }
             FunctionCounter.builder(PREFIX + "jwks.fetches", counts, JwksFetchCounts::successes)
                     .description("JWKS fetches by provider and result").tags("provider", name, "result", "success")
                     .register(registry);

@@ -116,9 +116,20 @@ public final class JwksRefresher {
         }
     }
 
-    /** Applies new settings to later fetches and staleness decisions. */
+    /**
+     * Applies new settings to later fetches and staleness decisions. A shorter {@code refreshSeconds} also
+     * brings the next refresh of the current set forward: a reload that lowers it from 300 to 30 s should not
+     * wait out the old 300.
+     */
     public void updateSettings(JwksSettings settings) {
         this.settings = settings;
+        JwksSnapshot loaded = current;
+        if (lastError == null && loaded != JwksSnapshot.EMPTY) {
+            long due = loaded.fetchedAt().plusSeconds(settings.refreshSeconds()).toEpochMilli();
+            if (due < nextDueMillis) {
+                nextDueMillis = due;
+            }
+        }
     }
 
     /** Stops refreshing; keys already loaded stay readable for requests still in flight. */

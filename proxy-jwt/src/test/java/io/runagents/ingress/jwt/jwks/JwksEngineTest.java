@@ -1,6 +1,7 @@
 package io.runagents.ingress.jwt.jwks;
 
 import io.runagents.ingress.config.model.JwksSettings;
+import io.runagents.ingress.config.model.TokenCacheSettings;
 import io.runagents.ingress.jwt.AuthResult;
 import io.runagents.ingress.jwt.IdentityProviders;
 import io.runagents.ingress.jwt.ProviderState;
@@ -174,6 +175,18 @@ class JwksEngineTest {
         AuthHarness.resolve(h.authenticator().authenticate(
                 TestTokens.assemble("{\"alg\":\"RS256\",\"kid\":\"next-window\"}", claims, "AAAA")));
         assertThat(h.server.requests()).isEqualTo(3);
+    }
+
+    @Test
+    void aReloadThatShortensRefreshSecondsBringsTheNextRefreshForward() throws Exception {
+        start(TestKeys.jwks(TestKeys.rsa()), true, null);
+        h.clock.advance(Duration.ofSeconds(31));
+        IdentityProviders reloaded = h.providers.reconfigure(List.of(h.authenticator().provider()),
+                new JwksSettings(30, 30, 3600, 500), TokenCacheSettings.DEFAULTS, 8192);
+
+        reloaded.refreshDue();
+        // Due 30 s after the last fetch under the new setting, not 300 s under the old one.
+        await().atMost(5, TimeUnit.SECONDS).until(() -> h.server.requests() == 2);
     }
 
     @Test
