@@ -10,6 +10,7 @@ import io.runagents.ingress.config.edit.ResourceTrees;
 import io.runagents.ingress.config.load.ResourceKind;
 import io.runagents.ingress.config.load.ResourceYamlWriter;
 import io.runagents.ingress.config.model.ConfigSnapshot;
+import io.runagents.ingress.config.model.ProxySettings;
 import io.runagents.ingress.config.watch.ConfigStore;
 import io.runagents.ingress.config.watch.ReloadStatus;
 import java.io.IOException;
@@ -67,7 +68,20 @@ final class AdminResources {
                 .put("version", store.version())
                 .put("loadedAt", String.valueOf(store.loadedAt()));
         body.set("lastReload", status(store.lastReload()));
+        body.set("proxy", enforcedSettings(store.current().proxy()));
         return AdminReply.json(HttpResponseStatus.OK, body);
+    }
+
+    /**
+     * The proxy.yaml sections the serving snapshot enforces on tokens ({@code limits}, {@code jwks}), so that
+     * {@code runagents token verify --server} checks with the server's limits. Only these: other sections hold
+     * paths and URLs (a token store URL may carry a password).
+     */
+    private static ObjectNode enforcedSettings(ProxySettings proxy) {
+        ObjectNode node = AdminReply.JSON.createObjectNode();
+        node.set("limits", AdminReply.JSON.valueToTree(proxy.limits()));
+        node.set("jwks", AdminReply.JSON.valueToTree(proxy.jwks()));
+        return node;
     }
 
     static ObjectNode status(ReloadStatus status) {

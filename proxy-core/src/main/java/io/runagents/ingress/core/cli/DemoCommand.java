@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
 /** {@code runagents demo}: the proxy with a built-in echo agent on loopback, and curl lines to try. */
 @Command(name = "demo", description = "Start a self-contained demo on loopback and print curl lines to try.")
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--port", defaultValue = "8080", description = "ingress port to try first (default: ${DEFAULT-VALUE})")
+    @Option(names = "--port", defaultValue = "8080",
+            description = "ingress port to try first, the egress tries the next one (default: ${DEFAULT-VALUE})")
     private int port;
     @Option(names = "--admin-port", defaultValue = "9901", description = "admin port to try first (default: ${DEFAULT-VALUE})")
     private int adminPort;

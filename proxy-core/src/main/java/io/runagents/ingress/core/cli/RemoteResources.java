@@ -46,8 +46,13 @@ final class RemoteResources implements ResourceBackend {
     }
 
     @Override
-    public String listYaml(ResourceKind kind) throws Exception {
+    public String listYaml(ResourceKind kind) throws IOException {
         return expectOk(send("GET", path(kind, null), null, true));
+    }
+
+    /** {@code GET /admin/config}: the loaded version, the last reload, and the settings it enforces. */
+    JsonNode config() throws IOException {
+        return JSON.readTree(expectOk(send("GET", "/admin/config", null, false)));
     }
 
     @Override

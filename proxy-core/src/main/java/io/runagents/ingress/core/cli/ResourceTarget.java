@@ -1,5 +1,6 @@
 package io.runagents.ingress.core.cli;
 
+import java.util.Optional;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -18,8 +19,13 @@ final class ResourceTarget {
     private CommandSpec mixee;
 
     ResourceBackend backend() {
+        return server().<ResourceBackend>map(remote -> remote).orElseGet(() -> new LocalResources(config.dir()));
+    }
+
+    /** The running proxy named by {@code --server}; empty when the target is the conf directory. */
+    Optional<RemoteResources> server() {
         if (server == null) {
-            return new LocalResources(config.dir());
+            return Optional.empty();
         }
         if (mixee.commandLine().getParseResult().hasMatchedOption("--config")) {
             throw new ParameterException(mixee.commandLine(), "--config and --server are mutually exclusive");
@@ -27,6 +33,11 @@ final class ResourceTarget {
         if (!server.startsWith("http://") && !server.startsWith("https://")) {
             throw new ParameterException(mixee.commandLine(), "--server: " + server + " (expected: http(s)://host:port)");
         }
-        return new RemoteResources(server, System.getenv("RUNAGENTS_ADMIN_TOKEN"));
+        return Optional.of(new RemoteResources(server, System.getenv("RUNAGENTS_ADMIN_TOKEN")));
+    }
+
+    /** The {@code --config} directory, for commands that load it whole when no {@code --server} is given. */
+    ConfigDirOption config() {
+        return config;
     }
 }

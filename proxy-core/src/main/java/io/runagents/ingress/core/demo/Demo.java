@@ -11,21 +11,23 @@ import io.runagents.ingress.config.model.Tool;
 import io.runagents.ingress.config.model.ToolAuth;
 import io.runagents.ingress.core.server.ProxyServer;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The built-in demo: a local identity provider, an echo agent behind an authenticated route
  * ({@code /agent}) and behind an open one ({@code /open}), and the commands that show what the agent
- * receives. Everything binds to 127.0.0.1; the ingress prefers port 8080 and the admin 9901, and falls
- * back to free ports when those are taken.
+ * receives. Everything binds to 127.0.0.1; the ingress prefers port 8080, the egress 8081 and the admin
+ * 9901, and each falls back to a free port when its own is taken ({@link DemoPorts}).
  */
 public final class Demo implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Demo.class);
     static final String ALICE = "alice@example.com";
     static final String OUTSIDER = "mallory@other.org";
 
@@ -43,24 +45,33 @@ public final class Demo implements AutoCloseable {
         this.outsiderToken = idp.mint(OUTSIDER, List.of(), Duration.ofHours(1));
     }
 
-    /** Starts the demo; port 0 always takes free ports. */
+    /**
+     * Starts the demo: the ingress on {@code preferredPort}, the egress on the port after it and the admin
+     * on {@code preferredAdminPort}, each on a free port instead when its own is taken. Port 0 always takes
+     * free ports.
+     */
     public static Demo start(int preferredPort, int preferredAdminPort, Path dataDir)
             throws InterruptedException, IOException {
         DemoIdentityProvider idp = DemoIdentityProvider.start();
         EchoAgent echo = null;
         try {
             echo = EchoAgent.start(0);
+            DemoPorts ports = DemoPorts.preferred(preferredPort, preferredAdminPort);
             ProxyServer proxy;
             try {
-                proxy = ProxyServer.start(snapshot(idp, echo, preferredPort, preferredAdminPort, dataDir), 0);
+                proxy = ProxyServer.start(snapshot(idp, echo, ports, dataDir), 0);
             } catch (Exception e) {
-                if (!(e instanceof BindException) && !(e.getCause() instanceof BindException)) {
+                // Only a taken port is worked around; when every port is still free, the failure was another.
+                DemoPorts free = ports.withTakenOnesFree();
+                if (free.equals(ports)) {
                     throw e;
                 }
-                proxy = ProxyServer.start(snapshot(idp, echo, 0, 0, dataDir), 0);
+                log.info("a preferred port is taken: {} instead of {}", free, ports);
+                proxy = ProxyServer.start(snapshot(idp, echo, free, dataDir), 0);
             }
             return new Demo(idp, echo, proxy);
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (Exception e) {
+            // Exception, not RuntimeException: Netty's sync() rethrows a failed bind's IOException unchecked.
             if (echo != null) {
                 echo.close();
             }
@@ -69,16 +80,14 @@ public final class Demo implements AutoCloseable {
         }
     }
 
-    private static ConfigSnapshot snapshot(DemoIdentityProvider idp, EchoAgent echo, int port, int adminPort,
-                                           Path dataDir) {
-        int egressPort = port == 0 ? 0 : port + 1;
+    private static ConfigSnapshot snapshot(DemoIdentityProvider idp, EchoAgent echo, DemoPorts ports, Path dataDir) {
         URI upstream = URI.create("http://127.0.0.1:" + echo.address().getPort());
         Agent open = new Agent("open-echo", null, "/open", List.of(upstream), true, Access.OPEN, null, 30, null);
         Agent authenticated = new Agent("assistant", null, "/agent", List.of(upstream), true, Access.AUTHENTICATED,
                 null, 30, null);
         ProxySettings d = ProxySettings.DEFAULTS;
-        Listen listen = new Listen(new HostPort("127.0.0.1", port), new HostPort("127.0.0.1", egressPort),
-                new HostPort("127.0.0.1", adminPort));
+        Listen listen = new Listen(new HostPort("127.0.0.1", ports.ingress()),
+                new HostPort("127.0.0.1", ports.egress()), new HostPort("127.0.0.1", ports.admin()));
         ProxySettings settings = new ProxySettings(listen, dataDir.toString(), d.tls(), d.limits(), d.jwks(),
                 d.tokenCache(), new AuditSettings(dataDir.resolve("audit.jsonl").toString()), d.identityContext(),
                 d.tokenStore());

@@ -4,13 +4,14 @@ import java.util.Locale;
 
 /**
  * The host part of a request's authority ({@code Host} header or absolute-form target), validated and
- * reduced to what routing compares: lower case, without port, without a trailing dot.
+ * reduced to what routing and provider selection compare: lower case, without port, without a trailing dot.
+ * Public for {@code runagents token verify --host}, which must compare the host as the ingress does.
  */
-final class Authority {
+public final class Authority {
     private Authority() { }
 
     /** Returns the routing host of {@code authority}, or null when it is not a valid {@code host[:port]}. */
-    static String routingHost(String authority) {
+    public static String routingHost(String authority) {
         if (authority == null || authority.isEmpty()) {
             return null;
         }

@@ -133,7 +133,9 @@ public final class ProxyServer implements AutoCloseable {
         try {
             server.awaitKeys(snapshot.proxy().jwks().fetchTimeoutMillis() + 500L);
             server.bind(snapshot.proxy());
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (Exception e) {
+            // Exception, not RuntimeException: a failed bind's IOException comes unchecked out of Netty's
+            // sync(), and must not leave the listeners bound so far, the event loops and the audit file open.
             server.close();
             throw e;
         }

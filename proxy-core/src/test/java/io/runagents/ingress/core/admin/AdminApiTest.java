@@ -60,6 +60,15 @@ class AdminApiTest {
     }
 
     @Test
+    void configReportsTheTokenLimitsItEnforcesAndNoPathsOrUrls() throws Exception {
+        try (LiveProxy live = LiveProxy.start(tmp, null)) {
+            String body = live.admin("GET", "/admin/config", null).body();
+            assertThat(body).contains("\"maxTokenBytes\" : 8192", "\"fetchTimeoutMillis\" : 3000")
+                    .doesNotContain("tokenStore", "dataDir", "audit.jsonl");
+        }
+    }
+
+    @Test
     void tokenGuardsAdminButNotProbes() throws Exception {
         try (LiveProxy live = LiveProxy.start(tmp, "s3cret")) {
             HttpResponse<String> none = live.admin("GET", "/admin/config", null);
