@@ -7,10 +7,12 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code runagents demo}: the proxy with a built-in echo agent on loopback, and curl lines to try. */
-@Command(name = "demo", description = "Start a self-contained demo on loopback and print curl lines to try.")
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Start a self-contained demo on loopback and print curl lines to try.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080",
             description = "ingress port to try first, the egress tries the next one (default: ${DEFAULT-VALUE})")
@@ -19,9 +21,15 @@ final class DemoCommand implements Callable<Integer> {
     private int adminPort;
     @Spec
     private CommandSpec spec;
+    private static final int MAX_PORT = 65535;
 
     @Override
     public Integer call() throws Exception {
+        for (int p : new int[] {port, adminPort}) {
+            if (p < 0 || p > MAX_PORT) {
+                throw new ParameterException(spec.commandLine(), "port out of range: " + p + " (expected 0-65535)");
+            }
+        }
         LeakDetectionDefault.apply();
         Path dataDir = Files.createTempDirectory("runagents-demo");
         try (Demo demo = Demo.start(port, adminPort, dataDir)) {
