@@ -51,10 +51,7 @@ final class AgentBinder {
                 out.add(uri);
             }
         } else if (many) {
-            List<URI> urls = spec.strings("upstreams", Values::upstream);
-            if (spec.value("upstreams") instanceof YamlNode.Sequence seq && seq.items().isEmpty()) {
-                spec.error("upstreams", "[] (expected: at least one URL)");
-            }
+            List<URI> urls = spec.nonEmptyStrings("upstreams", Values::upstream, "at least one URL");
             if (urls != null) {
                 out.addAll(urls);
             }

@@ -51,6 +51,12 @@ final class DocumentBinder {
         return doc.hasErrors() ? null : settings;
     }
 
+    /** An error about a whole file or folder (unreadable, or not read at all): at 1:1, in reading order. */
+    void wholeFileError(String file, String message) {
+        fileOrder.add(file);
+        errors.add(new ConfigError(file, 1, 1, "", message));
+    }
+
     /** Parses every document of one file of {@code kind}. */
     void addFile(ResourceKind kind, String file, String text) {
         fileOrder.add(file);

@@ -252,6 +252,28 @@ final class FieldReader {
         return strings(key, Function.identity());
     }
 
+    /**
+     * Like {@link #strings(String, Function)} for a list that must not be empty when present, because {@code []}
+     * would switch its check off or leave nothing to use; {@code []} is reported as
+     * {@code [] (expected: EXPECTED)}. Absent and {@code null} still read as null.
+     */
+    <T> List<T> nonEmptyStrings(String key, Function<String, T> convert, String expected) {
+        List<T> out = strings(key, convert);
+        // The items as written, not as converted: a list of only bad items is already reported item by item.
+        if (out != null && entries.get(key).value() instanceof Sequence s && s.items().isEmpty()) {
+            error(key, "[] (expected: " + expected + ")");
+        }
+        return out;
+    }
+
+    /**
+     * A list that narrows a check, such as {@code audiences} or a policy rule's {@code users}: optional, and
+     * omitting it is the one way to skip the check; {@code []} is refused rather than read as "anyone".
+     */
+    <T> List<T> checkList(String key, Function<String, T> convert, String item) {
+        return nonEmptyStrings(key, convert, "at least one " + item + "; omit the field to skip this check");
+    }
+
     /** Applies {@code convert} to a string field; an IllegalArgumentException becomes an error at the value. */
     <T> T convert(String key, String value, Function<String, T> convert) {
         if (value == null) {

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /** Binds an {@code identity-providers/*.yaml} document's {@code spec}. */
 final class IdentityProviderBinder {
@@ -33,13 +34,10 @@ final class IdentityProviderBinder {
             // The issuer stays a string: it must equal the token's iss byte for byte.
             idp.convert("issuer", issuer, Values::secureUrl);
             jwksUri = idp.convert("jwksUri", idp.requiredString("jwksUri"), Values::secureUrl);
-            audiences = orEmpty(idp.strings("audiences"));
-            List<String> algs = idp.strings("algorithms", IdentityProviderBinder::algorithm);
+            audiences = orEmpty(idp.checkList("audiences", Function.identity(), "audience"));
+            List<String> algs = idp.nonEmptyStrings("algorithms", IdentityProviderBinder::algorithm,
+                    "at least one of " + String.join(", ", IdentityProvider.DEFAULT_ALGORITHMS));
             if (algs != null) {
-                if (algs.isEmpty()) {
-                    idp.error("algorithms", "[] (expected: at least one of "
-                            + String.join(", ", IdentityProvider.DEFAULT_ALGORITHMS) + ")");
-                }
                 algorithms = algs;
             }
             clockSkew = idp.integer("clockSkewSeconds", 0);
@@ -48,7 +46,7 @@ final class IdentityProviderBinder {
         }
 
         String userIdClaim = spec.requiredString("userIDClaim");
-        List<String> allowedDomains = orEmpty(spec.strings("allowedDomains", Values::domain));
+        List<String> allowedDomains = orEmpty(spec.checkList("allowedDomains", Values::domain, "domain"));
         String groupsClaim = spec.string("groupsClaim");
         Boolean forwardToken = spec.bool("forwardToken");
         Map<String, String> claimHeaders = claimHeaders(spec);

@@ -5,6 +5,7 @@ import io.runagents.ingress.config.model.PolicyRule;
 import io.runagents.ingress.config.model.PolicyRule.Effect;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /** Binds a {@code policies/*.yaml} document's {@code spec}. */
 final class PolicyBinder {
@@ -51,11 +52,12 @@ final class PolicyBinder {
 
     private static PolicyRule rule(int index, FieldReader rule) {
         Effect effect = rule.convert("effect", rule.requiredString("effect"), PolicyBinder::effect);
-        List<String> users = orEmpty(rule.strings("users"));
-        List<String> groups = orEmpty(rule.strings("groups"));
-        List<String> domains = orEmpty(rule.strings("domains", Values::domain));
-        List<String> methods = orEmpty(rule.strings("methods", Values::method));
-        List<String> paths = orEmpty(rule.strings("paths", Values::policyPath));
+        // An empty matcher list would match everyone, so each is either absent or non-empty.
+        List<String> users = orEmpty(rule.checkList("users", Function.identity(), "user"));
+        List<String> groups = orEmpty(rule.checkList("groups", Function.identity(), "group"));
+        List<String> domains = orEmpty(rule.checkList("domains", Values::domain, "domain"));
+        List<String> methods = orEmpty(rule.checkList("methods", Values::method, "method"));
+        List<String> paths = orEmpty(rule.checkList("paths", Values::policyPath, "path"));
         rule.checkUnknown(RULE_FIELDS);
         // A placeholder effect keeps the record constructible; the document is invalid in that case anyway.
         return new PolicyRule(index, effect == null ? Effect.DENY : effect, users, groups, domains, methods, paths);

@@ -109,6 +109,10 @@ final class Values {
                     || !(scheme.equals("http") || scheme.equals("https"))) {
                 throw new IllegalArgumentException(expected);
             }
+            // java.net.URI takes any digits as a port; 0 or 70000 would only fail later, on the first connection.
+            if (uri.getPort() == 0 || uri.getPort() > 65535) {
+                throw new IllegalArgumentException(YamlNode.Scalar.quote(s) + " (expected: a port from 1 to 65535)");
+            }
             return uri;
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException(expected, e);

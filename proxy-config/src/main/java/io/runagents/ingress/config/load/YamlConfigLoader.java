@@ -4,7 +4,6 @@ import io.runagents.ingress.config.model.ConfigSnapshot;
 import io.runagents.ingress.config.model.ProxySettings;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -13,7 +12,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * Reads a conf directory (SPEC section 3) into a {@link ConfigSnapshot}, or into every error it holds, each
@@ -21,7 +19,8 @@ import java.util.TreeSet;
  *
  * <p>Files are read in a fixed order ({@code proxy.yaml}, then each kind's folder by sorted file name) so that
  * the same directory always gives the same errors in the same order. Names starting with {@code .} are skipped,
- * which also skips the {@code ..data} links of a Kubernetes ConfigMap mount; symlinked files are followed.
+ * which also skips the {@code ..data} links of a Kubernetes ConfigMap mount; symlinked files are followed. YAML
+ * that would not be read (a misspelt folder, a subfolder, a link to nothing) is an error: {@link DirectoryLayout}.
  */
 public final class YamlConfigLoader {
     /** The optional settings file at the top of the conf directory. */
@@ -53,8 +52,9 @@ public final class YamlConfigLoader {
         if (proxyText != null) {
             proxy = binder.proxySettings(prefix + PROXY_FILE, proxyText);
         }
+        DirectoryLayout.checkTopLevel(confDir, prefix, binder);
         for (ResourceKind kind : ResourceKind.values()) {
-            for (String fileName : listFiles(confDir, kind, overrides, prefix, binder)) {
+            for (String fileName : DirectoryLayout.resourceFiles(confDir, kind, overrides, prefix, binder)) {
                 String relative = kind.folder() + "/" + fileName;
                 String text = read(confDir, relative, overrides, prefix, binder);
                 if (text == null) {
@@ -105,43 +105,6 @@ public final class YamlConfigLoader {
         return (name == null ? confDir.toAbsolutePath().normalize().toString() : name.toString()) + "/";
     }
 
-    private static List<String> listFiles(Path confDir, ResourceKind kind, Map<String, String> overrides,
-                                          String prefix, DocumentBinder binder) {
-        TreeSet<String> names = new TreeSet<>();
-        Path folder = confDir.resolve(kind.folder());
-        if (Files.isDirectory(folder)) {
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
-                for (Path p : entries) {
-                    String name = p.getFileName().toString();
-                    if (isResourceFile(name) && Files.isRegularFile(p)) {
-                        names.add(name);
-                    }
-                }
-            } catch (IOException e) {
-                binder.errors.add(new ConfigError(prefix + kind.folder(), 0, 0, "", "cannot list: " + e));
-                binder.unreadable.add(kind);
-            }
-        } else if (Files.exists(folder)) {
-            binder.errors.add(new ConfigError(prefix + kind.folder(), 0, 0, "", "not a directory"));
-        }
-        String folderPrefix = kind.folder() + "/";
-        overrides.forEach((path, text) -> {
-            String name = path.startsWith(folderPrefix) ? path.substring(folderPrefix.length()) : null;
-            if (name != null && !name.contains("/") && isResourceFile(name)) {
-                if (text == null) {
-                    names.remove(name);
-                } else {
-                    names.add(name);
-                }
-            }
-        });
-        return List.copyOf(names);
-    }
-
-    private static boolean isResourceFile(String name) {
-        return !name.startsWith(".") && (name.endsWith(".yaml") || name.endsWith(".yml"));
-    }
-
     /** The text of a file (or its override); null when it does not exist or cannot be read (reported). */
     private static String read(Path confDir, String relative, Map<String, String> overrides, String prefix,
                                DocumentBinder binder) {
@@ -150,14 +113,20 @@ public final class YamlConfigLoader {
         }
         Path file = confDir.resolve(relative);
         if (!Files.isRegularFile(file)) {
+            String dangling = DirectoryLayout.danglingLink(file);
+            if (dangling != null) {
+                binder.wholeFileError(prefix + relative, dangling);
+            } else if (Files.exists(file)) {
+                binder.wholeFileError(prefix + relative, "not a file (expected: a YAML file)");
+            }
             return null;
         }
         try {
             return Files.readString(file);
         } catch (CharacterCodingException e) {
-            binder.errors.add(new ConfigError(prefix + relative, 0, 0, "", "cannot read: not valid UTF-8"));
+            binder.wholeFileError(prefix + relative, "cannot read: not valid UTF-8");
         } catch (IOException e) {
-            binder.errors.add(new ConfigError(prefix + relative, 0, 0, "", "cannot read: " + e));
+            binder.wholeFileError(prefix + relative, "cannot read: " + e);
         }
         return null;
     }

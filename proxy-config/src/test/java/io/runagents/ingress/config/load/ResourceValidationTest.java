@@ -99,6 +99,52 @@ class ResourceValidationTest {
     }
 
     @Test
+    void emptyProviderListsWouldAcceptAnyAudienceOrDomainAndAreRefused() {
+        String yaml = TestConf.PROVIDER.replace("  userIDClaim", "    audiences: []\n  userIDClaim")
+                + "  allowedDomains: []\n";
+        assertThat(documentErrors(IDP, yaml)).containsExactly(
+                "in.yaml:7:16: spec.identityProvider.audiences: [] (expected: at least one audience; omit the field"
+                        + " to skip this check)",
+                "in.yaml:9:19: spec.allowedDomains: [] (expected: at least one domain; omit the field to skip this"
+                        + " check)");
+        // Explicit null is the same as leaving the field out.
+        assertThat(documents(IDP, TestConf.PROVIDER + "  allowedDomains: null\n").identityProviders().get(0)
+                .allowedDomains()).isEmpty();
+    }
+
+    @Test
+    void emptyRuleListsWouldMatchEveryoneAndAreRefused() {
+        String policy = "name: p\nspec:\n  target: {tool: t}\n  rules:\n    - effect: allow\n      %s: []\n";
+        String[][] cases = {{"users", "user"}, {"groups", "group"}, {"domains", "domain"}, {"methods", "method"},
+            {"paths", "path"}};
+        for (String[] c : cases) {
+            assertThat(documentErrors(ResourceKind.POLICIES, policy.formatted(c[0]))).containsExactly("in.yaml:6:"
+                    + (9 + c[0].length()) + ": spec.rules[0]." + c[0] + ": [] (expected: at least one " + c[1]
+                    + "; omit the field to skip this check)");
+        }
+    }
+
+    @Test
+    void urlPortsOutOfRangeAreRefused() {
+        String agent = "name: a\nspec:\n  upstream: %s\n";
+        for (String url : new String[] {"http://127.0.0.1:70000", "http://127.0.0.1:0", "https://[::1]:65536/p"}) {
+            assertThat(documentErrors(ResourceKind.AGENTS, agent.formatted(url))).as(url).containsExactly(
+                    "in.yaml:3:13: spec.upstream: \"" + url + "\" (expected: a port from 1 to 65535)");
+        }
+        assertThat(documentErrors(ResourceKind.AGENTS, "name: a\nspec:\n  upstreams: [http://a:1, http://b:99999]\n"))
+                .containsExactly("in.yaml:3:27: spec.upstreams[1]: \"http://b:99999\" (expected: a port from 1 to"
+                        + " 65535)");
+        assertThat(documents(ResourceKind.AGENTS, agent.formatted("http://127.0.0.1:65535")).agents().get(0)
+                .upstreams()).containsExactly(URI.create("http://127.0.0.1:65535"));
+        assertThat(documentErrors(ResourceKind.TOOLS, "name: t\nspec:\n  baseUrl: https://api.example:0\n"))
+                .containsExactly("in.yaml:3:12: spec.baseUrl: \"https://api.example:0\" (expected: a port from 1 to"
+                        + " 65535)");
+        assertThat(documentErrors(IDP, TestConf.PROVIDER.replace("login.corp.com/jwks", "login.corp.com:70000/jwks")))
+                .containsExactly("in.yaml:6:14: spec.identityProvider.jwksUri: \"https://login.corp.com:70000/jwks\""
+                        + " (expected: a port from 1 to 65535)");
+    }
+
+    @Test
     void claimHeadersMustNotSpoofProxyHeaders() {
         for (String header : new String[] {"X-End-User-ID", "x_end_user_context", "Authorization", "Host",
             "Connection", "X-Forwarded-For", "X-Request-Id", "Transfer-Encoding"}) {

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -109,7 +110,7 @@ class YamlConfigLoaderTest {
         Files.createSymbolicLink(agents.resolve("a.yaml"), Path.of("..data/a.yaml"));
         conf.file("agents/.swap.yaml", "not: [valid");
         conf.file("agents/notes.txt", "not: [valid");
-        conf.file("agents/sub/b.yaml", "not: [valid");
+        conf.file("agents/.sub/b.yaml", "not: [valid");
 
         assertThat(conf.snapshot().agents()).extracting(Agent::name).containsExactly("a");
     }
@@ -165,6 +166,20 @@ class YamlConfigLoaderTest {
         ConfigSnapshot s = TestConf.snapshot(YamlConfigLoader.loadDirectory(conf.dir, 1, TestConf.CLOCK, overrides));
         assertThat(s.tools()).extracting(t -> t.name() + " " + t.baseUrl())
                 .containsExactly("a https://a2.example", "c https://c.example");
+    }
+
+    @Test
+    void repositoryConfIsValidAndItsExamplesAreValidProviders() throws Exception {
+        // Surefire runs in the module's folder; conf/ and examples/ sit at the repository's root.
+        Path repo = Path.of("").toAbsolutePath().getParent();
+        ConfigSnapshot s = TestConf.snapshot(YamlConfigLoader.loadDirectory(repo.resolve("conf"), 1, TestConf.CLOCK));
+        assertThat(s.identityProviders()).isNotEmpty();
+        try (Stream<Path> examples = Files.list(repo.resolve("examples"))) {
+            assertThat(examples.sorted().toList()).hasSizeGreaterThanOrEqualTo(4).allSatisfy(example ->
+                    assertThat(YamlConfigLoader.loadDocuments(ResourceKind.IDENTITY_PROVIDERS, example.toString(),
+                            Files.readString(example))).as(example.toString())
+                            .isInstanceOf(DocumentsLoadResult.Parsed.class));
+        }
     }
 
     @Test

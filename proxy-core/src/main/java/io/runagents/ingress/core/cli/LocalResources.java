@@ -5,8 +5,10 @@ import io.runagents.ingress.config.edit.ResourceChange;
 import io.runagents.ingress.config.edit.ResourceFiles;
 import io.runagents.ingress.config.edit.ResourceTrees;
 import io.runagents.ingress.config.load.ConfigError;
+import io.runagents.ingress.config.load.ConfigLoadResult;
 import io.runagents.ingress.config.load.ResourceKind;
 import io.runagents.ingress.config.load.ResourceYamlWriter;
+import io.runagents.ingress.config.load.YamlConfigLoader;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -21,6 +23,14 @@ final class LocalResources implements ResourceBackend {
         this.files = new ResourceFiles(confDir, Clock.systemUTC());
         Path name = confDir.toAbsolutePath().normalize().getFileName();
         this.displayPrefix = (name == null ? "" : name.toString()) + "/";
+    }
+
+    /** The loader's errors for the whole directory, as {@code validate} prints them (a missing one included). */
+    @Override
+    public List<String> directoryErrors() {
+        ConfigLoadResult result = YamlConfigLoader.loadDirectory(files.confDir(), 0, Clock.systemUTC());
+        return result instanceof ConfigLoadResult.Invalid invalid
+                ? invalid.errors().stream().map(ConfigError::toString).toList() : List.of();
     }
 
     @Override

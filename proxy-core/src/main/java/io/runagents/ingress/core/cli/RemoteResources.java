@@ -37,6 +37,12 @@ final class RemoteResources implements ResourceBackend {
         this.token = token == null || token.isEmpty() ? null : token;
     }
 
+    /** None: a running proxy serves only a configuration that loaded (a refused reload's errors: /admin/config). */
+    @Override
+    public List<String> directoryErrors() {
+        return List.of();
+    }
+
     @Override
     public List<ObjectNode> list(ResourceKind kind) throws Exception {
         HttpResponse<String> r = send("GET", path(kind, null), null, false);

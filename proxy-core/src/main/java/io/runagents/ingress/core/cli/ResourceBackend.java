@@ -27,6 +27,13 @@ interface ResourceBackend {
         }
     }
 
+    /**
+     * The errors that make the source invalid, as {@code file:line:col: field: message} lines: the resources
+     * read skip every document that fails, so {@code list} and {@code get} print these rather than stay
+     * silent about what they left out. Empty when it is valid.
+     */
+    List<String> directoryErrors() throws Exception;
+
     /** Every resource of the kind as {@code {"name", "spec"[, "status"]}}. */
     List<ObjectNode> list(ResourceKind kind) throws Exception;
 

@@ -23,7 +23,9 @@ import picocli.CommandLine.Spec;
  * {@code identity-providers} (alias {@code idp}), {@code agents}, {@code tools} and {@code policies}, each
  * with {@code apply}, {@code list}, {@code get} and {@code delete} (SPEC section 2). One implementation,
  * parameterised by {@link ResourceKind}; where it reads and writes is the {@link ResourceTarget}'s business.
- * Exit codes: 0 done, 1 refused / invalid / not found / unreachable, 2 usage (picocli's own).
+ * Exit codes: 0 done, 1 refused / invalid / not found / unreachable, 2 usage (picocli's own). {@code list}
+ * shows the valid resources of an invalid conf directory but prints its errors and exits 1, since the listing
+ * leaves out what failed; {@code get} and {@code delete} print them before "not found", for the same reason.
  */
 final class ResourceCommands {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -93,7 +95,9 @@ final class ResourceCommands {
             }
         }
 
-        int notFound(PrintWriter err, String name) {
+        /** Not found, after the source's errors: the document asked for may be one that fails them. */
+        int notFound(ResourceBackend backend, PrintWriter err, String name) throws Exception {
+            backend.directoryErrors().forEach(err::println);
             err.printf("%s \"%s\" not found%n", kind.singular(), name);
             return 1;
         }
@@ -144,19 +148,22 @@ final class ResourceCommands {
 
         @Override
         int run(ResourceBackend backend, PrintWriter out, PrintWriter err) throws Exception {
+            List<String> errors = backend.directoryErrors();
             if (output == Format.yaml) {
                 out.print(backend.listYaml(kind));
-                return 0;
-            }
-            List<ObjectNode> items = backend.list(kind);
-            if (output == Format.json) {
-                out.println(json(items));
-            } else if (items.isEmpty()) {
-                err.printf("No %s found.%n", kind.folder());
             } else {
-                out.print(ResourceTable.render(kind, items));
+                List<ObjectNode> items = backend.list(kind);
+                if (output == Format.json) {
+                    out.println(json(items));
+                } else if (!items.isEmpty()) {
+                    out.print(ResourceTable.render(kind, items));
+                } else if (errors.isEmpty()) {
+                    // With errors, "none found" would hide the invalid ones; the errors say what is there.
+                    err.printf("No %s found.%n", kind.folder());
+                }
             }
-            return 0;
+            errors.forEach(err::println);
+            return errors.isEmpty() ? 0 : 1;
         }
     }
 
@@ -177,7 +184,7 @@ final class ResourceCommands {
             Optional<String> text = output == Format.json
                     ? backend.json(kind, name).map(tree -> uncheckedJson(tree)) : backend.yaml(kind, name);
             if (text.isEmpty()) {
-                return notFound(err, name);
+                return notFound(backend, err, name);
             }
             out.print(text.get().endsWith("\n") ? text.get() : text.get() + "\n");
             return 0;
@@ -207,7 +214,7 @@ final class ResourceCommands {
         @Override
         int run(ResourceBackend backend, PrintWriter out, PrintWriter err) throws Exception {
             ResourceBackend.Result result = backend.delete(kind, name, dryRun);
-            return result.notFound() ? notFound(err, name) : report(result, out, err);
+            return result.notFound() ? notFound(backend, err, name) : report(result, out, err);
         }
     }
 

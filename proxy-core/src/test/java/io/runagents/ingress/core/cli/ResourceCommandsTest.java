@@ -97,6 +97,50 @@ class ResourceCommandsTest {
     }
 
     @Test
+    void listAndGetOnAMissingDirectorySayItIsNotFound() {
+        String missing = tmp.resolve("nonexistent").toString();
+        for (String[] args : new String[][] {{"idp", "list"}, {"idp", "list", "-o", "yaml"}, {"idp", "get", "corp"}}) {
+            Run r = run(append(args, "--config", missing));
+            assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(1);
+            assertThat(r.err()).as(String.join(" ", args)).startsWith(
+                    "nonexistent/:0:0: conf directory not found (expected: a directory)\n");
+            assertThat(r.out()).isEmpty();
+        }
+    }
+
+    @Test
+    void listAndGetPrintTheDirectorysErrorsInsteadOfSkippingInvalidDocuments() throws Exception {
+        Path conf = Files.createDirectories(tmp.resolve("conf"));
+        Files.createDirectories(conf.resolve("agents"));
+        Files.createDirectories(conf.resolve("policies"));
+        Files.writeString(conf.resolve("agents/a.yaml"),
+                "name: a\nspec:\n  upstream: http://127.0.0.1:9000\n  access: open\n");
+        Files.writeString(conf.resolve("policies/p.yaml"),
+                "name: p\nspec:\n  target: { agent: a }\n  rules:\n    - effect: allow\n      userz: [bob]\n");
+        String dir = conf.toString();
+        String error = "conf/policies/p.yaml:6:7: spec.rules[0].userz: unknown field (expected one of: effect, users,"
+                + " groups, domains, methods, paths)\n";
+
+        assertThat(run("policies", "get", "p", "--config", dir))
+                .isEqualTo(new Run(1, "", error + "policy \"p\" not found\n"));
+        assertThat(run("policies", "delete", "p", "--config", dir))
+                .isEqualTo(new Run(1, "", error + "policy \"p\" not found\n"));
+        assertThat(run("policies", "list", "--config", dir)).isEqualTo(new Run(1, "", error));
+        Run agents = run("agents", "list", "--config", dir);
+        assertThat(agents.exit()).isEqualTo(1);
+        assertThat(agents.out()).startsWith("NAME   HOST").contains("\na      *");
+        assertThat(agents.err()).isEqualTo(error);
+        // A valid resource is shown as it is: the answer is complete.
+        assertThat(run("agents", "get", "a", "--config", dir).exit()).isZero();
+    }
+
+    private static String[] append(String[] args, String... more) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+        System.arraycopy(more, 0, all, args.length, more.length);
+        return all;
+    }
+
+    @Test
     void usageErrorsExitTwo() {
         assertThat(run("agents").exit()).isEqualTo(2);
         assertThat(run("agents", "get").exit()).isEqualTo(2);

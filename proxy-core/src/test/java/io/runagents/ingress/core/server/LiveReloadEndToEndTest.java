@@ -91,15 +91,17 @@ class LiveReloadEndToEndTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            bad yaml         | 'name: [oops\n'                                                  | conf/agents/bad.yaml:2:1:
-            unknown field    | 'name: bad\nspec:\n  pathPrefix: /bad\n  upstream: http://127.0.0.1:9\n  acces: open\n' | conf/agents/bad.yaml:5:3: spec.acces:
-            missing required | 'name: bad\nspec:\n  pathPrefix: /bad\n  access: open\n'         | conf/agents/bad.yaml:2:1: spec.upstream:
-            duplicate name   | 'name: main\nspec:\n  pathPrefix: /bad\n  upstream: http://127.0.0.1:9\n  access: open\n' | conf/agents/main.yaml:1:7: name: duplicate agent name
+            bad yaml         | agents/bad.yaml  | 'name: [oops\n'                                  | conf/agents/bad.yaml:2:1:
+            unknown field    | agents/bad.yaml  | 'name: bad\nspec:\n  pathPrefix: /bad\n  upstream: http://127.0.0.1:9\n  acces: open\n' | conf/agents/bad.yaml:5:3: spec.acces:
+            missing required | agents/bad.yaml  | 'name: bad\nspec:\n  pathPrefix: /bad\n  access: open\n' | conf/agents/bad.yaml:2:1: spec.upstream:
+            duplicate name   | agents/bad.yaml  | 'name: main\nspec:\n  pathPrefix: /bad\n  upstream: http://127.0.0.1:9\n  access: open\n' | conf/agents/main.yaml:1:7: name: duplicate agent name
+            misspelt folder  | agnets/bad.yaml  | 'name: bad\nspec:\n  pathPrefix: /bad\n  upstream: http://127.0.0.1:9\n  access: open\n' | conf/agnets:1:1: unknown folder holding YAML files
+            empty rule list  | policies/bad.yaml | 'name: bad\nspec:\n  target: { agent: main }\n  rules:\n    - effect: allow\n      users: []\n' | conf/policies/bad.yaml:6:14: spec.rules[0].users: []
             """)
-    void invalidEditKeepsServingAndIsReportedWithLineAndColumn(String label, String yaml, String expected)
-            throws Exception {
+    void invalidEditKeepsServingAndIsReportedWithLineAndColumn(String label, String file, String yaml,
+                                                               String expected) throws Exception {
         live = LiveProxy.start(tmp, null);
-        live.write("agents/bad.yaml", yaml.replace("\\n", "\n"));
+        live.write(file, yaml.replace("\\n", "\n"));
 
         await().atMost(WITHIN).until(() -> live.reloads("failure") >= 1.0);
         assertThat(get("/main/x")).isEqualTo(200);
@@ -109,7 +111,7 @@ class LiveReloadEndToEndTest {
         assertThat(live.admin("GET", "/metrics", null).body())
                 .contains("runagents_config_reloads_total{result=\"failure\"} 1.0");
 
-        Files.delete(live.conf.resolve("agents/bad.yaml"));
+        Files.delete(live.conf.resolve(file));
         await().atMost(WITHIN).until(() -> live.admin("GET", "/admin/config", null).body().contains("unchanged"));
         assertThat(live.admin("GET", "/admin/config", null).body()).contains("\"errors\" : [ ]");
     }
