@@ -25,6 +25,8 @@ final class DocumentBinder {
     private final List<Located<Agent>> agents = new ArrayList<>();
     private final List<Located<Tool>> tools = new ArrayList<>();
     private final List<Located<Policy>> policies = new ArrayList<>();
+    /** proxy.yaml's positions, once it bound without errors; null when it is absent or empty. */
+    private Located<ProxySettings> proxy;
 
     /** Binds {@code proxy.yaml}; null when it is invalid (reported). At most one non-empty document. */
     ProxySettings proxySettings(String file, String text) {
@@ -48,6 +50,7 @@ final class DocumentBinder {
             return null;
         }
         ProxySettings settings = ProxySettingsBinder.bind(FieldReader.root(doc, m));
+        proxy = doc.located(settings, null);
         return doc.hasErrors() ? null : settings;
     }
 
@@ -55,6 +58,21 @@ final class DocumentBinder {
     void wholeFileError(String file, String message) {
         fileOrder.add(file);
         errors.add(new ConfigError(file, 1, 1, "", message));
+    }
+
+    /**
+     * Reports each problem {@code check} finds with the files {@code settings} name at its field in
+     * {@code file} (proxy.yaml): the field's own position when it is set, else the closest set parent, else the
+     * document; line 0 when there is no document (the settings are all defaults).
+     */
+    void checkFiles(String file, ProxySettings settings, SettingFilesCheck check) {
+        if (!fileOrder.contains(file)) {
+            fileOrder.add(file);
+        }
+        for (SettingFilesCheck.Problem p : check.check(settings)) {
+            errors.add(proxy != null ? proxy.error(p.field(), p.message())
+                    : new ConfigError(file, 0, 0, p.field(), p.message()));
+        }
     }
 
     /** Parses every document of one file of {@code kind}. */

@@ -35,12 +35,26 @@ public final class YamlConfigLoader {
     }
 
     /**
+     * Loads {@code confDir} and also runs {@code fileCheck} on its proxy.yaml settings (when they are valid),
+     * reporting what it finds like every other error, with proxy.yaml's {@code file:line:col}.
+     */
+    public static ConfigLoadResult loadDirectory(Path confDir, long version, Clock clock,
+                                                 SettingFilesCheck fileCheck) {
+        return load(confDir, version, clock, Map.of(), fileCheck);
+    }
+
+    /**
      * Loads {@code confDir} as if some files had other contents, for {@code apply}/{@code delete} dry runs: a
      * key is a path relative to {@code confDir} with {@code /} separators (such as {@code agents/x.yaml}); its
      * value replaces or adds that file, and a null value removes it.
      */
     public static ConfigLoadResult loadDirectory(Path confDir, long version, Clock clock,
                                                  Map<String, String> overrides) {
+        return load(confDir, version, clock, overrides, SettingFilesCheck.NONE);
+    }
+
+    private static ConfigLoadResult load(Path confDir, long version, Clock clock, Map<String, String> overrides,
+                                         SettingFilesCheck fileCheck) {
         String prefix = displayPrefix(confDir);
         if (!Files.isDirectory(confDir)) {
             return new ConfigLoadResult.Invalid(List.of(new ConfigError(prefix, 0, 0, "",
@@ -51,6 +65,9 @@ public final class YamlConfigLoader {
         String proxyText = read(confDir, PROXY_FILE, overrides, prefix, binder);
         if (proxyText != null) {
             proxy = binder.proxySettings(prefix + PROXY_FILE, proxyText);
+        }
+        if (proxy != null) {
+            binder.checkFiles(prefix + PROXY_FILE, proxy, fileCheck);
         }
         DirectoryLayout.checkTopLevel(confDir, prefix, binder);
         for (ResourceKind kind : ResourceKind.values()) {

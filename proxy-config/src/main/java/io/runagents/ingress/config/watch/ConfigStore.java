@@ -2,6 +2,7 @@ package io.runagents.ingress.config.watch;
 
 import io.runagents.ingress.config.load.ConfigError;
 import io.runagents.ingress.config.load.ConfigLoadResult;
+import io.runagents.ingress.config.load.SettingFilesCheck;
 import io.runagents.ingress.config.load.YamlConfigLoader;
 import io.runagents.ingress.config.model.ConfigSnapshot;
 import java.nio.file.Path;
@@ -26,11 +27,13 @@ import org.slf4j.LoggerFactory;
  * The serving {@link ConfigSnapshot} of one conf directory and the history of its last reload.
  *
  * <p>{@link #reload()} is load -> validate -> prepare -> swap -> notify, on the store's own single thread, so
- * reloads never overlap and never run on an event loop. "Prepare" is pluggable: proxy-core uses it to fetch the
- * keys of new or changed identity providers before any request can see them; a prepare step that completes
- * exceptionally (or not within its timeout) refuses the reload like an invalid file would. An invalid directory
- * changes nothing but {@link #lastReload()}. Requests in a burst of reload calls are coalesced: a call made
- * while another is still queued shares its result.
+ * reloads never overlap and never run on an event loop. Validation includes the pluggable check of the files
+ * proxy.yaml names ({@link #checkFilesWith}), so their problems carry positions like every other error.
+ * "Prepare" is pluggable too: proxy-core uses it to fetch the keys of new or changed identity providers before
+ * any request can see them, and to load those files for use; a prepare step that completes exceptionally (or
+ * not within its timeout) refuses the reload like an invalid file would. An invalid directory changes nothing
+ * but {@link #lastReload()}. Requests in a burst of reload calls are coalesced: a call made while another is
+ * still queued shares its result.
  */
 public final class ConfigStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConfigStore.class);
@@ -53,6 +56,7 @@ public final class ConfigStore implements AutoCloseable {
     private final ExecutorService executor;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private volatile Function<ConfigSnapshot, CompletionStage<Void>> prepare = NO_PREPARE;
+    private volatile SettingFilesCheck fileCheck = SettingFilesCheck.NONE;
     private volatile ConfigSnapshot current;
     private volatile ReloadStatus lastReload;
     private CompletableFuture<ReloadStatus> queued; // guarded by this
@@ -83,6 +87,16 @@ public final class ConfigStore implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Sets the check of the files proxy.yaml names, run by {@link #initialize()} and every reload as part of
+     * validation, so an unusable file is an error with its {@code file:line:col}; call it before
+     * {@link #initialize()}. Returns this.
+     */
+    public ConfigStore checkFilesWith(SettingFilesCheck check) {
+        this.fileCheck = Objects.requireNonNull(check, "check");
+        return this;
+    }
+
     /** Adds a listener for every later reload. */
     public void addListener(Listener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -93,7 +107,7 @@ public final class ConfigStore implements AutoCloseable {
      * run: whoever starts serving the first snapshot readies it. On failure nothing is stored.
      */
     public synchronized ConfigLoadResult initialize() {
-        ConfigLoadResult result = YamlConfigLoader.loadDirectory(confDir, 1, clock);
+        ConfigLoadResult result = YamlConfigLoader.loadDirectory(confDir, 1, clock, fileCheck);
         if (result instanceof ConfigLoadResult.Loaded loaded) {
             current = loaded.snapshot();
             lastReload = new ReloadStatus(ReloadStatus.Result.SUCCESS, clock.instant(), List.of(), "initial load");
@@ -130,7 +144,8 @@ public final class ConfigStore implements AutoCloseable {
 
     private ReloadStatus reloadNow() {
         ConfigSnapshot previous = current;
-        ConfigLoadResult loaded = YamlConfigLoader.loadDirectory(confDir, previous.version() + 1, clock);
+        ConfigLoadResult loaded = YamlConfigLoader.loadDirectory(confDir, previous.version() + 1, clock,
+                fileCheck);
         if (loaded instanceof ConfigLoadResult.Invalid invalid) {
             log.warn("{}: configuration not reloaded, {} error(s); still serving version {}", confDir,
                     invalid.errors().size(), previous.version());

@@ -7,6 +7,8 @@ import io.runagents.ingress.config.model.HostPort;
 import io.runagents.ingress.config.model.Limits;
 import io.runagents.ingress.config.model.ProxySettings;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,5 +80,43 @@ class ProxySettingsTest {
             assertThatThrownBy(() -> ProxySettingsBinder.hostPort(bad)).as(bad)
                     .isInstanceOf(IllegalArgumentException.class);
         }
+    }
+
+    @Test
+    void problemsWithTheFilesSettingsNameAreReportedAtTheirFields() {
+        TestConf conf = new TestConf(tmp).file("proxy.yaml", "dataDir: /srv\ntls:\n  certFile: /a.crt\n  keyFile: /a.key\n");
+        // audit is not in the file: its problem goes to the top of the document.
+        SettingFilesCheck check = settings -> List.of(
+                new SettingFilesCheck.Problem("tls.keyFile", "cannot read /a.key (no such file)"),
+                new SettingFilesCheck.Problem("audit.file", "cannot create logs/audit.jsonl (permission denied)"));
+
+        assertThat(TestConf.errors(YamlConfigLoader.loadDirectory(conf.dir, 1, TestConf.CLOCK, check)))
+                .containsExactly("conf/proxy.yaml:1:1: audit.file: cannot create logs/audit.jsonl (permission denied)",
+                        "conf/proxy.yaml:4:12: tls.keyFile: cannot read /a.key (no such file)");
+    }
+
+    @Test
+    void withoutProxyYamlTheDefaultsAreCheckedAndProblemsHaveNoPosition() {
+        TestConf conf = new TestConf(tmp);
+        List<ProxySettings> checked = new ArrayList<>();
+        SettingFilesCheck check = settings -> {
+            checked.add(settings);
+            return List.of(new SettingFilesCheck.Problem("audit.file", "cannot create logs/audit.jsonl (x)"));
+        };
+
+        assertThat(TestConf.errors(YamlConfigLoader.loadDirectory(conf.dir, 1, TestConf.CLOCK, check)))
+                .containsExactly("conf/proxy.yaml:0:0: audit.file: cannot create logs/audit.jsonl (x)");
+        assertThat(checked).containsExactly(ProxySettings.DEFAULTS);
+    }
+
+    @Test
+    void filesAreNotCheckedWhenProxyYamlItselfIsInvalid() {
+        TestConf conf = new TestConf(tmp).file("proxy.yaml", "tls: { certFile: /a.crt }\n");
+        SettingFilesCheck check = settings -> {
+            throw new AssertionError("checked invalid settings");
+        };
+
+        assertThat(TestConf.errors(YamlConfigLoader.loadDirectory(conf.dir, 1, TestConf.CLOCK, check))).containsExactly(
+                "conf/proxy.yaml:1:1: tls.keyFile: certFile and keyFile must be set together (TLS needs both)");
     }
 }

@@ -1,5 +1,6 @@
 package io.runagents.ingress.core.audit;
 
+import io.runagents.ingress.config.load.FileReasons;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -157,13 +158,21 @@ public final class AuditLog implements AutoCloseable {
     /**
      * Checks that {@code file} can be appended to (creating its directory and the file if needed), without
      * writing to it: a reload that names it is refused up front rather than failing in the writer.
+     *
+     * @throws IOException whose message says which file cannot be created or appended to, and why
      */
     public static void checkWritable(Path file) throws IOException {
         Path absolute = file.toAbsolutePath().normalize();
-        Files.createDirectories(absolute.getParent());
+        try {
+            Files.createDirectories(absolute.getParent());
+        } catch (IOException e) {
+            throw new IOException("cannot create " + file + " (" + FileReasons.of(e, absolute) + ")", e);
+        }
         try (FileChannel ignored = FileChannel.open(absolute, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
             // opened: writable
+        } catch (IOException e) {
+            throw new IOException("cannot append to " + file + " (" + FileReasons.of(e, absolute) + ")", e);
         }
     }
 

@@ -8,6 +8,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import io.runagents.ingress.config.load.FileReasons;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,14 +57,16 @@ public final class ContextSigningKey {
     /**
      * Loads {@code signingKeyFile} when it is set, else the key kept in {@code dataDir}, generating and
      * saving one on first start. Runs at start and on reload, never on an event loop.
+     *
+     * @throws IOException saying which file cannot be read, is not a private P-256 JWK, or cannot be written
      */
     public static ContextSigningKey loadOrCreate(String signingKeyFile, Path dataDir) throws IOException {
         if (signingKeyFile != null) {
-            return of(read(Path.of(signingKeyFile)));
+            return load(Path.of(signingKeyFile));
         }
-        Path file = dataDir.resolve(GENERATED_FILE);
+        Path file = generatedFile(dataDir);
         if (Files.exists(file)) {
-            return of(read(file));
+            return load(file);
         }
         ContextSigningKey generated = generate();
         Files.createDirectories(dataDir);
@@ -79,15 +82,36 @@ public final class ContextSigningKey {
         return generated;
     }
 
-    private static ECKey read(Path file) throws IOException {
+    /** Where the key generated when no {@code signingKeyFile} is configured is kept. */
+    public static Path generatedFile(Path dataDir) {
+        return dataDir.resolve(GENERATED_FILE);
+    }
+
+    /**
+     * The key in {@code file}, a JWK with its private part on P-256; reads and changes nothing else.
+     *
+     * @throws IOException whose message says what is wrong, naming the file but never its contents
+     */
+    public static ContextSigningKey load(Path file) throws IOException {
+        String text;
         try {
-            JWK jwk = JWK.parse(Files.readString(file, StandardCharsets.UTF_8));
-            if (!(jwk instanceof ECKey ec)) {
-                throw new IOException(file + ": expected an EC JWK (kty EC, crv P-256, with d)");
-            }
-            return ec.getKeyID() != null ? ec : new ECKey.Builder(ec).keyIDFromThumbprint().build();
-        } catch (ParseException | JOSEException e) {
-            throw new IOException(file + ": not a JWK: " + e.getMessage(), e);
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IOException("cannot read " + file + " (" + FileReasons.of(e, file) + ")", e);
+        }
+        JWK jwk;
+        try {
+            jwk = JWK.parse(text);
+        } catch (ParseException e) {
+            throw new IOException(file + " is not a JWK (" + e.getMessage() + ")", e);
+        }
+        if (!(jwk instanceof ECKey ec) || !ec.isPrivate() || !Curve.P_256.equals(ec.getCurve())) {
+            throw new IOException(file + " is not a P-256 private JWK (expected: kty EC, crv P-256, with d)");
+        }
+        try {
+            return of(ec.getKeyID() != null ? ec : new ECKey.Builder(ec).keyIDFromThumbprint().build());
+        } catch (JOSEException e) {
+            throw new IOException(file + " is not a JWK (" + e.getMessage() + ")", e);
         }
     }
 

@@ -2,13 +2,20 @@ package io.runagents.ingress.core.server;
 
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.runagents.ingress.config.load.FileReasons;
+import io.runagents.ingress.config.load.SettingFilesCheck;
 import io.runagents.ingress.config.model.TlsSettings;
-import java.io.File;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.KeyException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class IngressTls {
     private static final Logger log = LoggerFactory.getLogger(IngressTls.class);
+    private static final String CERT_FIELD = "tls.certFile";
+    private static final String KEY_FIELD = "tls.keyFile";
 
     /** What was loaded, and from which files as they were then; {@code context} is null for plain HTTP. */
     public record Loaded(TlsSettings settings, FilesState files, SslContext context) { }
@@ -109,18 +118,66 @@ public final class IngressTls {
         }
     }
 
+    /**
+     * What is wrong with the certificate and key {@code settings} name, each problem naming {@code tls.certFile}
+     * or {@code tls.keyFile}; empty when they load (or TLS is off). Reads the files as serving them would and
+     * changes nothing.
+     */
+    public static List<SettingFilesCheck.Problem> check(TlsSettings settings) {
+        return settings.enabled() ? build(settings).problems() : List.of();
+    }
+
     private static Loaded load(TlsSettings settings) {
         if (!settings.enabled()) {
             return new Loaded(settings, null, null);
         }
         // Taken before reading, so a write that lands during the read is seen as a change next time.
         FilesState files = FilesState.of(settings);
-        try {
-            SslContext context = SslContextBuilder.forServer(new File(settings.certFile()), new File(settings.keyFile()))
-                    .build();
-            return new Loaded(settings, files, context);
-        } catch (SSLException | IllegalArgumentException e) {
-            throw new IllegalStateException("tls: cannot load certFile/keyFile: " + e.getMessage(), e);
+        Built built = build(settings);
+        if (built.context() == null) {
+            throw new IllegalStateException(built.problems().stream().map(SettingFilesCheck.Problem::toString)
+                    .collect(Collectors.joining("; ")));
         }
+        return new Loaded(settings, files, built.context());
+    }
+
+    /** A server context, or the problems that kept it from being built. */
+    private record Built(SslContext context, List<SettingFilesCheck.Problem> problems) { }
+
+    /** Reads both files once, then lets Netty parse them, so each problem is put on the field at fault. */
+    private static Built build(TlsSettings settings) {
+        List<SettingFilesCheck.Problem> problems = new ArrayList<>();
+        byte[] chain = read(CERT_FIELD, settings.certFile(), problems);
+        byte[] key = read(KEY_FIELD, settings.keyFile(), problems);
+        if (!problems.isEmpty()) {
+            return new Built(null, problems);
+        }
+        try {
+            return new Built(SslContextBuilder.forServer(new ByteArrayInputStream(chain), new ByteArrayInputStream(key))
+                    .build(), List.of());
+        } catch (IllegalArgumentException e) {
+            // Netty reads the chain first (a CertificateException), then the key (a KeyException).
+            problems.add(e.getCause() instanceof KeyException
+                    ? new SettingFilesCheck.Problem(KEY_FIELD, settings.keyFile() + " is not a PEM private key"
+                            + " (expected: unencrypted PKCS #8, \"-----BEGIN PRIVATE KEY-----\")")
+                    : new SettingFilesCheck.Problem(CERT_FIELD, settings.certFile() + " is not a PEM certificate"
+                            + " chain (expected: \"-----BEGIN CERTIFICATE-----\" blocks)"));
+        } catch (SSLException e) {
+            problems.add(new SettingFilesCheck.Problem(KEY_FIELD, "cannot build TLS from " + settings.certFile()
+                    + " and " + settings.keyFile() + " (" + e.getMessage() + ")"));
+        }
+        return new Built(null, problems);
+    }
+
+    private static byte[] read(String field, String file, List<SettingFilesCheck.Problem> problems) {
+        try {
+            return Files.readAllBytes(Path.of(file));
+        } catch (IOException e) {
+            problems.add(new SettingFilesCheck.Problem(field, "cannot read " + file + " (" + FileReasons.of(e, file)
+                    + ")"));
+        } catch (InvalidPathException e) {
+            problems.add(new SettingFilesCheck.Problem(field, FileReasons.of(e)));
+        }
+        return null;
     }
 }

@@ -3,6 +3,7 @@ package io.runagents.ingress.core.server;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.runagents.ingress.config.model.ConfigSnapshot;
@@ -27,6 +28,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -164,19 +166,16 @@ public final class ProxyServer implements AutoCloseable {
         tls = IngressTls.start(settings.tls());
         files = new ReloadableFiles(tls, contextKeys, audit);
         tlsWatch.scheduleWithFixedDelay(this::checkTlsFiles, TLS_CHECK_SECONDS, TLS_CHECK_SECONDS, TimeUnit.SECONDS);
-        ingress = serverBootstrap()
+        ingress = listen("ingress", settings.listen().ingress(), serverBootstrap()
                 .childHandler(new IngressInitializer(config::get, ingressTracker, tls::context, connector, metrics,
-                        audit, contextKeys))
-                .bind(address(settings.listen().ingress())).sync().channel();
+                        audit, contextKeys)));
         IdentityContextVerifier verifier = new IdentityContextVerifier(contextKeys, Clock.systemUTC());
-        egress = serverBootstrap()
+        egress = listen("egress", settings.listen().egress(), serverBootstrap()
                 .childHandler(new EgressInitializer(config::get, egressTracker, connector, metrics, audit, verifier,
-                        environment))
-                .bind(address(settings.listen().egress())).sync().channel();
-        admin = serverBootstrap()
+                        environment)));
+        admin = listen("admin", settings.listen().admin(), serverBootstrap()
                 .childHandler(new AdminInitializer(adminHandler = new AdminHandler(metrics, this::readiness,
-                        contextKeys::publicJwksJson)))
-                .bind(address(settings.listen().admin())).sync().channel();
+                        contextKeys::publicJwksJson))));
         log.info("ingress listening on {} ({}), egress on {}, admin on {}; {} transport", ingress.localAddress(),
                 tls.context() == null ? "http" : "https", egress.localAddress(), admin.localAddress(),
                 transport.name().toLowerCase(Locale.ROOT));
@@ -192,6 +191,22 @@ public final class ProxyServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, UpstreamConnector.WATER_MARK);
+    }
+
+    /**
+     * Binds one listener. A port in use (or an address not on this host) fails with one line naming the
+     * listener and the address, such as {@code listen.ingress: cannot listen on 0.0.0.0:8080 (...)}.
+     */
+    private static Channel listen(String listener, HostPort at, ServerBootstrap bootstrap) throws InterruptedException {
+        ChannelFuture bound = bootstrap.bind(address(at)).await();
+        if (!bound.isSuccess()) {
+            // The native transports say "bind(..) failed with error(-98): Address already in use".
+            String reason = Objects.toString(bound.cause().getMessage(), bound.cause().toString())
+                    .replaceFirst("^bind\\(\\.\\.\\) failed[^:]*: ", "");
+            throw new IllegalStateException("listen." + listener + ": cannot listen on " + at + " (" + reason + ")",
+                    bound.cause());
+        }
+        return bound.channel();
     }
 
     private static InetSocketAddress address(HostPort hostPort) {

@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * ({@code tls}), the context signing key ({@code identityContext.signingKeyFile}, or the one kept in
  * {@code dataDir}) and the audit trail ({@code audit.file}). SPEC section 3 has them reload live like the
  * rest. A reload reads them in its prepare step, on the reload thread, so a file that cannot be read or
- * written refuses the reload before anything switches.
+ * written refuses the reload before anything switches. {@link SettingFiles} already checked them, with
+ * proxy.yaml positions, when the reload validated the directory; what fails here is what only opening a file
+ * shows, or what changed since.
  */
 final class ReloadableFiles {
     private static final Logger log = LoggerFactory.getLogger(ReloadableFiles.class);
@@ -83,8 +85,9 @@ final class ReloadableFiles {
         }
         try {
             return ContextSigningKey.loadOrCreate(keyFile, Path.of(next.dataDir()));
-        } catch (IOException | IllegalArgumentException e) {
-            throw new IllegalStateException("identityContext: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new IllegalStateException((keyFile != null ? "identityContext.signingKeyFile: " : "dataDir: ")
+                    + e.getMessage(), e);
         }
     }
 
@@ -94,7 +97,9 @@ final class ReloadableFiles {
         if (!file.toAbsolutePath().normalize().equals(audit.path())) {
             try {
                 AuditLog.checkWritable(file);
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
+                throw new IllegalStateException("audit.file: " + e.getMessage(), e);
+            } catch (RuntimeException e) {
                 throw new IllegalStateException("audit.file: cannot open " + file + ": " + e, e);
             }
         }

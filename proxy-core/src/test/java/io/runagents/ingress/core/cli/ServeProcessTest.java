@@ -86,4 +86,56 @@ class ServeProcessTest {
         assertThat(process.exitValue()).isEqualTo(1);
         assertThat(Files.readString(tmp.resolve("serve.log"))).contains("agents/a.yaml:3:3: spec.upstreem");
     }
+
+    @Test
+    void unusableFilesExitOneWithTheirPositionsAndNoStackTrace() throws Exception {
+        Path conf = Files.createDirectories(tmp.resolve("files"));
+        Path notADirectory = Files.writeString(tmp.resolve("not-a-directory"), "a file");
+        Files.writeString(conf.resolve("proxy.yaml"), """
+                listen: { ingress: "127.0.0.1:0", egress: "127.0.0.1:0", admin: "127.0.0.1:0" }
+                tls: { certFile: /nonexistent.pem, keyFile: /nonexistent.key }
+                identityContext: { signingKeyFile: /nonexistent.jwk }
+                audit: { file: %s }
+                """.formatted(notADirectory.resolve("audit.jsonl")));
+
+        String log = exitOne(serve(conf));
+
+        assertThat(log.lines()).containsSubsequence(
+                "files/proxy.yaml:2:18: tls.certFile: cannot read /nonexistent.pem (no such file)",
+                "files/proxy.yaml:2:45: tls.keyFile: cannot read /nonexistent.key (no such file)",
+                "files/proxy.yaml:3:36: identityContext.signingKeyFile: cannot read /nonexistent.jwk (no such file)",
+                "files/proxy.yaml:4:16: audit.file: cannot create " + notADirectory.resolve("audit.jsonl") + " ("
+                        + notADirectory + ": not a directory)",
+                conf + ": invalid configuration, not starting");
+    }
+
+    @Test
+    void listenerPortInUseExitsOneWithOneLineNamingIt() throws Exception {
+        Path conf = Files.createDirectories(tmp.resolve("taken"));
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Files.writeString(conf.resolve("proxy.yaml"), """
+                    listen: { ingress: "127.0.0.1:0", egress: "127.0.0.1:%d", admin: "127.0.0.1:0" }
+                    dataDir: %s
+                    audit: { file: %s }
+                    """.formatted(taken.getLocalPort(), tmp.resolve("data"), tmp.resolve("audit.jsonl")));
+
+            String log = exitOne(serve(conf));
+
+            assertThat(log).contains(conf + ": not starting: listen.egress: cannot listen on 127.0.0.1:"
+                    + taken.getLocalPort() + " (");
+        }
+    }
+
+    /** The output of a serve that exited 1 on its own, after checking that it holds no stack trace. */
+    private String exitOne(Process process) throws Exception {
+        try {
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            String log = Files.readString(tmp.resolve("serve.log"));
+            assertThat(process.exitValue()).as(log).isEqualTo(1);
+            assertThat(log).doesNotContain("\tat ", "Exception");
+            return log;
+        } finally {
+            process.destroyForcibly();
+        }
+    }
 }

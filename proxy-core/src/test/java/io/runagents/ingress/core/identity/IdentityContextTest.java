@@ -198,7 +198,7 @@ class IdentityContextTest {
 
         assertThatThrownBy(() -> proxy.applyWhenReady(snapshotWith(new IdentityContextSettings(missing, TTL_SECONDS)))
                 .toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS))
-                .hasMessageContaining("identityContext:");
+                .hasMessageContaining("identityContext.signingKeyFile: cannot read " + missing + " (no such file)");
 
         assertThat(publishedKey(proxy).getKeyID()).isEqualTo(before.getKeyID());
         String token = TestTokens.signedBy(TestKeys.rsa()).sign();

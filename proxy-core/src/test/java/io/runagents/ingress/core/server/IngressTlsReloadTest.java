@@ -118,7 +118,8 @@ class IngressTlsReloadTest {
 
         await().atMost(WITHIN).until(() -> live.reloads("failure") >= 1.0);
         assertThat(live.store.version()).isEqualTo(version);
-        assertThat(live.admin("GET", "/admin/config", null).body()).contains("tls: cannot load certFile/keyFile");
+        assertThat(live.admin("GET", "/admin/config", null).body()).contains("conf/proxy.yaml:4:18: tls.certFile: "
+                + "cannot read " + tmp.resolve("certs/missing.crt") + " (no such file)");
         assertThat(servedCertificate()).isEqualTo("CN=ingress-a.test");
     }
 

@@ -51,7 +51,7 @@ public final class LiveProxy implements AutoCloseable {
     private LiveProxy(Path conf, StubAgent agent, String adminToken) throws Exception {
         this.conf = conf;
         this.agent = agent;
-        this.store = new ConfigStore(conf, Clock.systemUTC());
+        this.store = new ConfigStore(conf, Clock.systemUTC()).checkFilesWith(SettingFiles::check); // as serve
         assertThat(store.initialize()).isInstanceOf(ConfigLoadResult.Loaded.class);
         this.server = ProxyServer.start(store.current(), 2);
         this.reloader = ConfigReloader.start(server, store,

@@ -79,10 +79,29 @@ class LiveReloadEndToEndTest {
         live.write("proxy.yaml", proxyYamlWithAudit(blocker.resolve("audit.jsonl")));
 
         await().atMost(WITHIN).until(() -> live.reloads("failure") >= 1.0);
-        assertThat(live.admin("GET", "/admin/config", null).body()).contains("audit.file: cannot open");
+        assertThat(live.admin("GET", "/admin/config", null).body()).contains("\"text\" : \"conf/proxy.yaml:3:16: "
+                + "audit.file: cannot create " + blocker.resolve("audit.jsonl") + " (" + blocker + ": not a directory)");
         assertThat(get("/main/still")).isEqualTo(200);
         Path current = tmp.resolve("audit.jsonl");
         await().atMost(WITHIN).until(() -> Files.exists(current) && Files.readString(current).contains("/still"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            tls             | 'tls: { certFile: /nonexistent.pem, keyFile: /nonexistent.key }' | conf/proxy.yaml:4:18: tls.certFile: cannot read /nonexistent.pem (no such file)
+            signing key     | 'identityContext: { signingKeyFile: /nonexistent.jwk }'          | conf/proxy.yaml:4:36: identityContext.signingKeyFile: cannot read /nonexistent.jwk (no such file)
+            """)
+    void unusableFileRefusesTheReloadWithItsPosition(String label, String setting, String expected) throws Exception {
+        live = LiveProxy.start(tmp, null);
+
+        live.write("proxy.yaml", proxyYamlWithAudit(tmp.resolve("audit.jsonl")) + setting + "\n");
+
+        await().atMost(WITHIN).until(() -> live.reloads("failure") >= 1.0);
+        assertThat(get("/main/x")).isEqualTo(200);
+        assertThat(live.store.version()).isEqualTo(1);
+        String config = live.admin("GET", "/admin/config", null).body();
+        assertThat(config).contains("\"result\" : \"failure\"", "\"text\" : \"" + expected + "\"")
+                .doesNotContain("prepare failed");
     }
 
     private String proxyYamlWithAudit(Path auditFile) {
@@ -128,7 +147,9 @@ class LiveReloadEndToEndTest {
         assertThat(v1.resolve("main.yaml")).exists();
 
         Path v2 = Files.createDirectories(conf.resolve("..2025_01_02/agents"));
-        Files.writeString(conf.resolve("..2025_01_02/proxy.yaml"), LiveProxy.PROXY_YAML);
+        // The same settings as LiveProxy wrote into v1: a bare PROXY_YAML would move dataDir and the audit file
+        // to their defaults, relative to the working directory (the module's folder).
+        Files.writeString(conf.resolve("..2025_01_02/proxy.yaml"), proxyYamlWithAudit(tmp.resolve("audit.jsonl")));
         Files.writeString(v2.resolve("main.yaml"), live.agentYaml("main"));
         Files.writeString(v2.resolve("k8s.yaml"), live.agentYaml("k8s"));
         Path link = Files.createSymbolicLink(conf.resolve("..data_tmp"), Path.of("..2025_01_02"));
