@@ -58,6 +58,8 @@ public final class ConfigStore implements AutoCloseable {
     private volatile Function<ConfigSnapshot, CompletionStage<Void>> prepare = NO_PREPARE;
     private volatile SettingFilesCheck fileCheck = SettingFilesCheck.NONE;
     private volatile ConfigSnapshot current;
+    /** When {@link #current} started serving: a reload's swap comes after its key fetches, not at parse time. */
+    private volatile Instant servingSince;
     private volatile ReloadStatus lastReload;
     private CompletableFuture<ReloadStatus> queued; // guarded by this
 
@@ -110,6 +112,7 @@ public final class ConfigStore implements AutoCloseable {
         ConfigLoadResult result = YamlConfigLoader.loadDirectory(confDir, 1, clock, fileCheck);
         if (result instanceof ConfigLoadResult.Loaded loaded) {
             current = loaded.snapshot();
+            servingSince = clock.instant();
             lastReload = new ReloadStatus(ReloadStatus.Result.SUCCESS, clock.instant(), List.of(), "initial load");
         }
         return result;
@@ -165,6 +168,7 @@ public final class ConfigStore implements AutoCloseable {
             return finish(ReloadStatus.Result.FAILURE, List.of(), problem, previous, previous);
         }
         current = next;
+        servingSince = clock.instant();
         log.info("{}: configuration version {} loaded ({} identity providers, {} agents, {} tools, {} policies)",
                 confDir, next.version(), next.identityProviders().size(), next.agents().size(), next.tools().size(),
                 next.policies().size());
@@ -229,10 +233,9 @@ public final class ConfigStore implements AutoCloseable {
         return confDir;
     }
 
-    /** When the serving snapshot was loaded. */
+    /** When the serving snapshot started serving (after a reload's key fetches); null before the first load. */
     public Instant loadedAt() {
-        ConfigSnapshot s = current;
-        return s == null ? null : s.loadedAt();
+        return servingSince;
     }
 
     @Override

@@ -120,6 +120,38 @@ class ConfigStoreTest {
     }
 
     @Test
+    void loadedAtIsWhenTheSwapHappenedNotWhenTheFilesWereParsed() throws Exception {
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2025-01-01T00:00:00Z"));
+        Clock clock = new Clock() {
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        try (ConfigStore timed = new ConfigStore(conf, clock, Duration.ofSeconds(2))) {
+            timed.initialize();
+            // Key fetches before the swap take their time; /admin/config must say when the version began serving.
+            timed.prepareWith(next -> {
+                now.set(now.get().plusSeconds(3));
+                return CompletableFuture.completedFuture(null);
+            });
+            write("agents/b.yaml", AGENT.formatted("b", "b"));
+            assertThat(timed.reload().get(5, TimeUnit.SECONDS).result()).isEqualTo(ReloadStatus.Result.SUCCESS);
+            assertThat(timed.loadedAt()).isEqualTo(Instant.parse("2025-01-01T00:00:03Z"));
+        }
+    }
+
+    @Test
     void prepareThatNeverFinishesTimesOut() throws Exception {
         store.prepareWith(next -> new CompletableFuture<>());
         write("agents/b.yaml", AGENT.formatted("b", "b"));

@@ -134,7 +134,7 @@ final class AuditFile implements AutoCloseable {
     }
 
     private void open() throws IOException {
-        channel = FileChannel.open(file, OPTIONS, permissions());
+        channel = openForAppend(file);
         size = channel.size();
     }
 
@@ -162,7 +162,15 @@ final class AuditFile implements AutoCloseable {
         return cachedToday;
     }
 
-    private FileAttribute<?>[] permissions() {
+    /**
+     * Opens {@code file} for appending, creating it (mode {@code rw-r-----}) if needed: the writer's files and
+     * the one a reload's check creates ahead of a switch alike.
+     */
+    static FileChannel openForAppend(Path file) throws IOException {
+        return FileChannel.open(file, OPTIONS, permissionsFor(file));
+    }
+
+    private static FileAttribute<?>[] permissionsFor(Path file) {
         // Audit lines name users: readable by the owner and its group (log shippers), nobody else.
         if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_RW_GROUP_R)};

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -168,9 +167,8 @@ public final class AuditLog implements AutoCloseable {
         } catch (IOException e) {
             throw new IOException("cannot create " + file + " (" + FileReasons.of(e, absolute) + ")", e);
         }
-        try (FileChannel ignored = FileChannel.open(absolute, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
-            // opened: writable
+        try (FileChannel ignored = AuditFile.openForAppend(absolute)) {
+            // opened: writable (and, if it was created here, with the trail's permissions)
         } catch (IOException e) {
             throw new IOException("cannot append to " + file + " (" + FileReasons.of(e, absolute) + ")", e);
         }

@@ -2,7 +2,7 @@ package io.runagents.ingress.core.server;
 
 import io.micrometer.core.instrument.Counter;
 import io.runagents.ingress.config.edit.ResourceFiles;
-import io.runagents.ingress.config.model.ConfigSnapshot;
+import io.runagents.ingress.config.model.Listen;
 import io.runagents.ingress.config.watch.ConfigDirectoryWatcher;
 import io.runagents.ingress.config.watch.ConfigStore;
 import io.runagents.ingress.config.watch.ReloadStatus;
@@ -42,12 +42,15 @@ public final class ConfigReloader implements AutoCloseable {
     }
 
     private final ConfigStore store;
+    /** The listener addresses of the snapshot the server started with: what it is bound to until a restart. */
+    private final Listen bound;
     private final ExecutorService adminIo;
     private final Map<ReloadStatus.Result, Counter> reloads = new EnumMap<>(ReloadStatus.Result.class);
     private ConfigDirectoryWatcher watcher;
 
     private ConfigReloader(ProxyServer server, ConfigStore store, String adminToken) {
         this.store = store;
+        this.bound = store.current().proxy().listen();
         for (ReloadStatus.Result r : ReloadStatus.Result.values()) {
             reloads.put(r, Counter.builder("runagents.config.reloads")
                     .description("Reloads of the conf directory by result")
@@ -60,7 +63,7 @@ public final class ConfigReloader implements AutoCloseable {
         store.addListener(event -> {
             reloads.get(event.status().result()).increment();
             if (event.status().result() == ReloadStatus.Result.SUCCESS) {
-                warnIfListenersChanged(event.previous(), event.current());
+                logListenerChange(event.previous().proxy().listen(), event.current().proxy().listen());
                 server.apply(event.current());
             }
         });
@@ -91,10 +94,15 @@ public final class ConfigReloader implements AutoCloseable {
         return store;
     }
 
-    private static void warnIfListenersChanged(ConfigSnapshot previous, ConfigSnapshot current) {
-        if (!previous.proxy().listen().equals(current.proxy().listen())) {
-            log.warn("proxy.yaml: listen changed from {} to {}: restart needed; still listening on the old addresses",
-                    previous.proxy().listen(), current.proxy().listen());
+    /** Compared with the addresses bound at start, not the previous file: changing back needs no restart. */
+    private void logListenerChange(Listen previous, Listen current) {
+        if (previous.equals(current)) {
+            return;
+        }
+        if (current.equals(bound)) {
+            log.info("proxy.yaml: listen is back to {}, the addresses in use", bound);
+        } else {
+            log.warn("proxy.yaml: listen changed to {}: restart needed; still listening on {}", current, bound);
         }
     }
 

@@ -3,11 +3,15 @@ package io.runagents.ingress.core.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.runagents.ingress.core.testing.RawHttp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.slf4j.LoggerFactory;
 
 /** SPEC section 4 over real files and sockets: watched conf directory, atomic swap, no failed request. */
 class LiveReloadEndToEndTest {
@@ -69,6 +74,8 @@ class LiveReloadEndToEndTest {
         await().atMost(WITHIN).until(() -> Files.exists(after) && Files.readString(after).contains("/after"));
         assertThat(Files.readString(before)).contains("/before").doesNotContain("/after");
         assertThat(Files.readString(after)).doesNotContain("/before");
+        // Lines name users: the new file is as closed as the first one, although the reload's check created it.
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(after))).isEqualTo("rw-r-----");
     }
 
     @Test
@@ -84,6 +91,30 @@ class LiveReloadEndToEndTest {
         assertThat(get("/main/still")).isEqualTo(200);
         Path current = tmp.resolve("audit.jsonl");
         await().atMost(WITHIN).until(() -> Files.exists(current) && Files.readString(current).contains("/still"));
+    }
+
+    @Test
+    void listenChangedAndChangedBackWarnsOnceAndThenSaysNoRestartIsNeeded() throws Exception {
+        live = LiveProxy.start(tmp, null);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        Logger logger = (Logger) LoggerFactory.getLogger(ConfigReloader.class);
+        logs.start();
+        logger.addAppender(logs);
+        try {
+            String started = proxyYamlWithAudit(tmp.resolve("audit.jsonl"));
+            live.write("proxy.yaml", started.replace("egress: \"127.0.0.1:0\"", "egress: \"127.0.0.1:1\""));
+            await().atMost(WITHIN).until(() -> live.reloads("success") >= 1.0);
+            live.write("proxy.yaml", started);
+            await().atMost(WITHIN).until(() -> live.reloads("success") >= 2.0);
+
+            // Back to the bound addresses is not another "restart needed" (it was compared with the last file).
+            assertThat(logs.list).extracting(e -> e.getLevel() + " " + e.getFormattedMessage())
+                    .filteredOn(line -> line.contains("listen")).satisfiesExactly(
+                            warn -> assertThat(warn).startsWith("WARN").contains("restart needed"),
+                            info -> assertThat(info).startsWith("INFO").contains("back to"));
+        } finally {
+            logger.detachAppender(logs);
+        }
     }
 
     @ParameterizedTest(name = "{0}")
