@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -63,7 +64,15 @@ final class PolicyTestCommand implements Callable<Integer> {
             err.printf("%s \"%s\" not found%n", target.tool != null ? "tool" : "agent", name);
             return 1;
         }
-        String normalized = PathNormalizer.normalize(path);
+        // As the proxy sees it: the query never takes part in a policy decision, and a path it refuses is refused.
+        int query = path.indexOf('?');
+        String normalized;
+        try {
+            normalized = PathNormalizer.normalize(query < 0 ? path : path.substring(0, query));
+        } catch (PathNormalizer.InvalidPathException e) {
+            throw new ParameterException(spec.commandLine(), "--path " + path + ": " + e.getMessage()
+                    + " (the proxy answers such a request 400)");
+        }
         String verb = method.toUpperCase(Locale.ROOT);
         Subject subject = new Subject(user, email != null ? email : user.contains("@") ? user : null, groups);
         PolicyEngine engine = PolicyEngine.of(snapshot.policies());

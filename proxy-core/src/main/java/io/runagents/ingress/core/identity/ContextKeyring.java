@@ -36,6 +36,8 @@ public final class ContextKeyring {
 
     private final Clock clock;
     private volatile State state;
+    /** The longest context lifetime the signing key has issued with: after a rotation it stays accepted that long. */
+    private Duration longestTtlSigned = Duration.ZERO; // guarded by this
 
     public ContextKeyring(ContextSigningKey initial, Clock clock) {
         this.clock = clock;
@@ -53,15 +55,28 @@ public final class ContextKeyring {
     }
 
     /**
-     * Signs with {@code next} from now on. The previous key stays accepted and published for
-     * {@code overlap} (the longest a context it signed can still be valid). The same key again changes nothing.
+     * Contexts are issued with lifetime {@code ttl} from now on (at start and on every reload). The signing key
+     * remembers the longest it issued with, whatever later reloads say: a context signed under
+     * {@code ttlSeconds: 120} stays valid for 120 s after a reload to 10 s.
      */
-    public synchronized void rotate(ContextSigningKey next, Duration overlap) {
+    public synchronized void issuing(Duration ttl) {
+        if (ttl.compareTo(longestTtlSigned) > 0) {
+            longestTtlSigned = ttl;
+        }
+    }
+
+    /**
+     * Signs with {@code next} from now on. The previous key stays accepted and published for the longest
+     * lifetime it issued contexts with ({@link #issuing}) plus {@code clockSkew}: until every context it signed
+     * has expired. The same key again changes nothing.
+     */
+    public synchronized void rotate(ContextSigningKey next, Duration clockSkew) {
         State now = state;
         if (now.signer().key().keyId().equals(next.keyId())) {
             return;
         }
-        Instant until = clock.instant().plus(overlap);
+        Instant until = clock.instant().plus(longestTtlSigned).plus(clockSkew);
+        longestTtlSigned = Duration.ZERO; // the new key has signed nothing yet
         Map<String, Accepted> accepted = new LinkedHashMap<>();
         accepted.put(next.keyId(), accepted(next, null));
         for (Accepted previous : live(now).values()) {

@@ -30,7 +30,8 @@ final class ForwardedHeaders {
 
     /**
      * Completes the request head for its upstream. The ingress adds {@code X-Forwarded-*} and
-     * {@code X-Request-ID} and drops {@code Authorization} unless the provider forwards it; the egress
+     * {@code X-Request-ID}, drops a client's {@code Forwarded} and {@code X-Real-IP}, and drops
+     * {@code Authorization} unless the provider forwards it; the egress
      * adds only the request id (the ingress request's, from the identity context).
      */
     static void addToRequest(IngressRequest request, RelayServices services, String clientIp) {
@@ -50,7 +51,14 @@ final class ForwardedHeaders {
         }
         headers.set(ProxyHeaders.X_FORWARDED_PROTO, services.tls() ? "https" : "http");
         headers.set(ProxyHeaders.X_FORWARDED_HOST, request.authority);
+        // The proxy states the client's address, scheme and host in X-Forwarded-*; a client's own Forwarded or
+        // X-Real-IP could only contradict them, and frameworks that prefer those would believe the client.
+        headers.remove(FORWARDED);
+        headers.remove(X_REAL_IP);
     }
+
+    private static final String FORWARDED = "forwarded";
+    private static final String X_REAL_IP = "x-real-ip";
 
     /**
      * Points the request at one upstream target: its base path plus the route's path and the query, as

@@ -6,7 +6,7 @@ package io.runagents.ingress.core.routing;
  * <p>Percent-encoded unreserved characters are decoded ({@code %2e} is a dot, so {@code /a/%2e%2e/b} is
  * {@code /b}); other escapes are kept with upper-case hex. Dot segments are removed and repeated slashes
  * merged. Encoded {@code /}, {@code \} and NUL, raw backslashes, control and non-ASCII characters, broken
- * escapes and path parameters ({@code ;}) are refused: an agent framework could read those differently
+ * escapes and path parameters ({@code ;}, raw or as {@code %3B}) are refused: an agent framework could read those differently
  * from the proxy, which is how path-based rules get bypassed. (Servlet containers and Spring drop
  * {@code ;x} from a segment, so {@code /admin;x/users} would be {@code /admin/users} to the agent but not
  * under the prefix {@code /admin} to routing and policies; Spring Security's firewall refuses {@code ;}
@@ -55,6 +55,10 @@ public final class PathNormalizer {
                 int value = (hi << 4) | lo;
                 if (value == '/' || value == '\\' || value == 0) {
                     throw new InvalidPathException("encoded '/', '\\' or NUL in path");
+                }
+                if (value == ';') {
+                    // Some frameworks decode before they split off path parameters (Spring's firewall refuses it too).
+                    throw new InvalidPathException("path parameters (;) are not accepted, encoded or not");
                 }
                 if (out == null) {
                     out = new StringBuilder(len).append(raw, 0, i);

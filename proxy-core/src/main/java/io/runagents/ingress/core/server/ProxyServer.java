@@ -87,6 +87,7 @@ public final class ProxyServer implements AutoCloseable {
                 identityExecutor);
         this.config = new AtomicReference<>(RuntimeConfig.of(snapshot, providers));
         this.contextKeys = new ContextKeyring(contextKey, Clock.systemUTC());
+        contextKeys.issuing(Duration.ofSeconds(snapshot.proxy().identityContext().ttlSeconds()));
         this.audit = openAudit(snapshot.proxy());
         this.transport = Transports.best();
         this.acceptors = transport.newGroup(1, "runagents-accept");

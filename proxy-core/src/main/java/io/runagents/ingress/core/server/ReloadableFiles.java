@@ -65,9 +65,12 @@ final class ReloadableFiles {
     /** Switches to {@code prepared}: new connections, contexts and audit lines use it from now on. */
     void apply(ProxySettings now, ProxySettings next, Prepared prepared) {
         tls.use(prepared.tls());
-        // The old key stays accepted as long as a context it signed can live.
-        int ttl = Math.max(now.identityContext().ttlSeconds(), next.identityContext().ttlSeconds());
-        contextKeys.rotate(prepared.contextKey(), Duration.ofSeconds(ttl + CONTEXT_CLOCK_SKEW_SECONDS));
+        // The old key stays accepted as long as a context it signed can live: under any ttl it issued with,
+        // the new one included (a request that began just before the swap may still be signing with it).
+        Duration nextTtl = Duration.ofSeconds(next.identityContext().ttlSeconds());
+        contextKeys.issuing(nextTtl);
+        contextKeys.rotate(prepared.contextKey(), Duration.ofSeconds(CONTEXT_CLOCK_SKEW_SECONDS));
+        contextKeys.issuing(nextTtl);
         // Lines of requests that began before the swap may land in the new file, still in order. A file that
         // cannot be opened (checked in prepare, but disks change) is logged and the lines stay where they were.
         audit.switchTo(prepared.auditFile());

@@ -67,4 +67,16 @@ class PolicyTestCommandTest {
         assertThat(unknown.err()).contains("tool \"nope\" not found");
         assertThat(test("--user", "a").exit()).isEqualTo(2);
     }
+
+    @Test
+    void thePathIsJudgedAsTheProxyWouldJudgeIt() {
+        // The query takes no part (the proxy drops it before policies), and a path the proxy refuses is a usage error.
+        assertThat(test("--user", "bob@company.com", "--tool", "finance", "--path", "/invoices?amount=5").exit())
+                .isZero();
+        for (String refused : new String[] {"invoices", "/a;b", "/a%2Fb"}) {
+            ResourceCommandsTest.Run run = test("--user", "bob@company.com", "--tool", "finance", "--path", refused);
+            assertThat(run.exit()).as(refused).isEqualTo(2);
+            assertThat(run.err()).contains("--path " + refused + ": ").doesNotContain("Exception");
+        }
+    }
 }

@@ -64,6 +64,21 @@ class ContextKeyringTest {
     }
 
     @Test
+    void theOldKeyOutlivesTheLongestTtlItSignedWithNotTheLatest() throws Exception {
+        keys.issuing(Duration.ofSeconds(120));
+        String longLived = context(120);
+        keys.issuing(Duration.ofSeconds(10)); // a reload shortens ttlSeconds, then another rotates the key
+
+        keys.rotate(second, Duration.ofSeconds(5));
+        clock.advance(Duration.ofSeconds(18));
+
+        assertThat(egress.verify(longLived)).as("signed under the 120 s ttl, 18 s after the rotation").isNotNull();
+        assertThat(publishedKeyIds()).containsExactly(second.keyId(), first.keyId());
+        clock.advance(Duration.ofSeconds(125 - 18));
+        assertThat(publishedKeyIds()).containsExactly(second.keyId());
+    }
+
+    @Test
     void rotatingToTheSameKeyChangesNothing() throws Exception {
         keys.rotate(ContextSigningKey.of(first.key()), OVERLAP);
 

@@ -43,6 +43,7 @@ class RelayEndToEndTest {
             RawHttp.Response response = client.send("GET /hello?x=1 HTTP/1.1\r\nHost: api.example.com:8080\r\n"
                     + "X-Request-ID: abc-123\r\nX-End-User-ID: mallory\r\nX_End_User_ID: mallory\r\n"
                     + "Authorization: Bearer zzz\r\nX-Forwarded-For: 10.0.0.1\r\nX-Forwarded-Host: evil\r\n"
+                    + "Forwarded: for=10.9.9.9;proto=https;host=evil\r\nX-Real-IP: 10.9.9.9\r\n"
                     + "Connection: keep-alive, X-Secret\r\nX-Secret: s\r\nKeep-Alive: 5\r\nTE: trailers\r\n\r\n").read();
             assertThat(response.status()).isEqualTo(200);
             assertThat(response.header("x-request-id")).isEqualTo("abc-123");
@@ -55,7 +56,7 @@ class RelayEndToEndTest {
         assertThat(seen.header("x-request-id")).isEqualTo("abc-123");
         assertThat(seen.headers().names()).map(String::toLowerCase)
                 .doesNotContain("x-end-user-id", "x_end_user_id", "authorization", "x-secret", "keep-alive", "te",
-                        "connection");
+                        "connection", "forwarded", "x-real-ip");
     }
 
     @Test
