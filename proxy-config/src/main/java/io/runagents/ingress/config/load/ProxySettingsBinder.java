@@ -63,7 +63,24 @@ final class ProxySettingsBinder {
         HostPort egress = or(r.convert("egress", r.string("egress"), ProxySettingsBinder::hostPort), d.egress());
         HostPort admin = or(r.convert("admin", r.string("admin"), ProxySettingsBinder::hostPort), d.admin());
         r.checkUnknown("ingress", "egress", "admin");
+        // Caught here rather than as "address in use" at start, which would blame whichever listener binds last.
+        clash(r, "egress", egress, "ingress", ingress);
+        clash(r, "admin", admin, "ingress", ingress);
+        clash(r, "admin", admin, "egress", egress);
         return new Listen(ingress, egress, admin);
+    }
+
+    private static void clash(FieldReader r, String key, HostPort address, String otherKey, HostPort other) {
+        boolean overlap = address.port() != 0 && address.port() == other.port()
+                && (address.host().equals(other.host()) || isWildcard(address.host()) || isWildcard(other.host()));
+        if (overlap) {
+            r.error(r.value(key) != null ? key : otherKey, "listen." + key + " and listen." + otherKey
+                    + " are the same address (" + address + " and " + other + "); each listener needs its own port");
+        }
+    }
+
+    private static boolean isWildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::");
     }
 
     private static TlsSettings tls(FieldReader r) {

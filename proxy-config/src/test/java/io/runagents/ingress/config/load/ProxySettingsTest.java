@@ -83,6 +83,18 @@ class ProxySettingsTest {
     }
 
     @Test
+    void twoListenersOnOnePortAreRefusedAtStartNotAtBind() {
+        assertThat(new TestConf(tmp).file("proxy.yaml", "listen: { egress: \"127.0.0.1:9901\" }\n").errors())
+                .containsExactly("conf/proxy.yaml:1:19: listen.egress: listen.admin and listen.egress are the same"
+                        + " address (127.0.0.1:9901 and 127.0.0.1:9901); each listener needs its own port");
+        // The wildcard covers every address; port 0 (any free port) never clashes.
+        assertThat(new TestConf(tmp).file("proxy.yaml", "listen: { ingress: \"0.0.0.0:7000\", egress:"
+                + " \"127.0.0.1:7000\" }\n").errors()).hasSize(1);
+        assertThat(new TestConf(tmp).file("proxy.yaml", "listen: { ingress: \"127.0.0.1:0\", egress:"
+                + " \"127.0.0.1:0\", admin: \"127.0.0.1:0\" }\n").snapshot().proxy().listen().admin().port()).isZero();
+    }
+
+    @Test
     void problemsWithTheFilesSettingsNameAreReportedAtTheirFields() {
         TestConf conf = new TestConf(tmp).file("proxy.yaml", "dataDir: /srv\ntls:\n  certFile: /a.crt\n  keyFile: /a.key\n");
         // audit is not in the file: its problem goes to the top of the document.

@@ -1,9 +1,12 @@
 package io.runagents.ingress.core.cli;
 
 import io.runagents.ingress.core.demo.Demo;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -36,7 +39,17 @@ final class DemoCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(demo.instructions());
             spec.commandLine().getOut().flush();
             StopSignals.awaitTermination();
+        } finally {
+            deleteTree(dataDir); // its keys, JWKS copy and audit lines belong to this run only
         }
         return 0;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 }

@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -31,14 +32,44 @@ class ServeProcessTest {
     }
 
     private Process serve(Path conf) throws IOException {
+        return runagents(tmp, "serve", "--config", conf.toString());
+    }
+
+    /** {@code runagents args} in a child JVM whose temporary files go to {@code tmpDir}; output in serve.log. */
+    private Process runagents(Path tmpDir, String... args) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // The child keeps this suite's leak detection (paranoid), which `serve` would otherwise turn off.
         String leakLevel = "-Dio.netty.leakDetection.level=" + System.getProperty("io.netty.leakDetection.level", "paranoid");
-        return new ProcessBuilder(java, "-Xmx128m", leakLevel, "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "serve", "--config", conf.toString())
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", leakLevel, "-Djava.io.tmpdir=" + tmpDir,
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("serve.log").toFile())
                 .start();
+    }
+
+    @Test
+    void demoStopsOnSigtermAndLeavesNoTemporaryFiles() throws Exception {
+        Path tmpDir = Files.createDirectories(tmp.resolve("java-tmp"));
+        Process process = runagents(tmpDir, "demo", "--port", "0", "--admin-port", "0");
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(tmp.resolve("serve.log")).contains("curl"));
+            assertThat(demoDirs(tmpDir)).hasSize(1);
+            process.destroy(); // SIGTERM
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            String log = Files.readString(tmp.resolve("serve.log"));
+            assertThat(process.exitValue()).as(log).isZero();
+            assertThat(demoDirs(tmpDir)).as("the run's keys, JWKS copy and audit lines are gone").isEmpty();
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    private static List<Path> demoDirs(Path tmpDir) throws IOException {
+        try (var entries = Files.list(tmpDir)) {
+            return entries.filter(p -> p.getFileName().toString().startsWith("runagents-demo")).toList();
+        }
     }
 
     @Test
