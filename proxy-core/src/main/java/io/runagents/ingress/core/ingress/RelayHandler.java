@@ -19,6 +19,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.runagents.ingress.core.http.ErrorResponses;
 import io.runagents.ingress.core.routing.UpstreamGroup;
 import io.runagents.ingress.core.routing.UpstreamTarget;
+import io.runagents.ingress.core.server.ConnectionTracker;
 import io.runagents.ingress.core.upstream.UpstreamEndpoint;
 import io.runagents.ingress.core.upstream.UpstreamListener;
 import io.runagents.ingress.core.upstream.UpstreamPool;
@@ -384,6 +385,21 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt != ConnectionTracker.CUT_OFF) {
+            ctx.fireUserEventTriggered(evt);
+            return;
+        }
+        if (request != null && !responseStarted && !tunnel) {
+            closeAfter = true;
+            fail(HttpResponseStatus.SERVICE_UNAVAILABLE, "shutdown",
+                    "the proxy is shutting down and " + services.upstreamName() + " has not answered");
+        } else {
+            ctx.close(); // a response already under way can only be cut short
+        }
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         // The client left: cancel its upstream request rather than let the agent work for nobody.
         Channel channel = upstream;
@@ -391,11 +407,12 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
         endExchange();
         timer.stop();
         if (abandoned != null) {
-            // Cut at the end of the shutdown grace, the request was not the client's doing: 503, as a proxy answers
-            // a request it cannot serve, and the reason says why.
+            // Cut at the end of the shutdown grace, the request was not the client's doing: the status the client
+            // saw begin (or 503, as a proxy answers a request it cannot serve), and the reason says why.
             boolean shutdown = services.tracker().cutOff();
+            int cutStatus = responseStarted ? status : HttpResponseStatus.SERVICE_UNAVAILABLE.code();
             services.log().finished(ctx, abandoned, abandoned.head, abandoned.requestId,
-                    shutdown ? HttpResponseStatus.SERVICE_UNAVAILABLE.code() : ExchangeLog.CLIENT_CLOSED_REQUEST,
+                    shutdown ? cutStatus : ExchangeLog.CLIENT_CLOSED_REQUEST,
                     shutdown ? "shutdown" : "client_closed", () -> { });
         }
         tunnel = false;

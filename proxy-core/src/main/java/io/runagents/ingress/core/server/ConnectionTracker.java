@@ -74,9 +74,27 @@ public final class ConnectionTracker {
         }
     }
 
-    /** Closes every connection still open (after the grace period). */
+    /** The user event that ends a connection at the end of the grace period: with a 503 if its answer has not begun. */
+    public static final Object CUT_OFF = new Object() {
+        @Override
+        public String toString() {
+            return "CUT_OFF";
+        }
+    };
+
+    /** How long the cut-off connections get to send their 503 before they are closed regardless. */
+    private static final long CUT_OFF_ANSWER_MILLIS = 1000;
+
+    /**
+     * Ends every connection still open (after the grace period). An exchange whose response has not begun is
+     * answered 503 first, so its client learns that the proxy gave up rather than seeing the connection drop.
+     */
     public void closeAll() {
         cutOff = true;
+        for (Channel channel : channels) {
+            channel.eventLoop().execute(() -> channel.pipeline().fireUserEventTriggered(CUT_OFF));
+        }
+        channels.newCloseFuture().awaitUninterruptibly(CUT_OFF_ANSWER_MILLIS);
         channels.close().awaitUninterruptibly();
     }
 

@@ -97,6 +97,10 @@ class GracefulShutdownTest {
             proxy.shutdown(Duration.ofMillis(300));
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(250),
                     Duration.ofSeconds(4));
+            // The agent never answered: the client is told so, rather than seeing the connection drop.
+            RawHttp.Response cut = slow.read();
+            assertThat(cut.status()).isEqualTo(503);
+            assertThat(cut.body()).contains("\"error\":\"shutdown\"");
             assertThat(slow.closedByPeer()).isTrue();
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> agent.closedConnections() == 1);
