@@ -5,13 +5,13 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.runagents.ingress.config.load.FileReasons;
 import io.runagents.ingress.config.load.SettingFilesCheck;
 import io.runagents.ingress.config.model.TlsSettings;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.KeyException;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -103,8 +103,9 @@ public final class IngressTls {
     }
 
     /**
-     * Reloads when the configured files changed on disk since they were loaded. A certificate that does
-     * not load (say, half written) leaves the current one in place; the next check tries again.
+     * Reloads when the configured files changed on disk since they were loaded. Files that do not load (half
+     * written, say, or a renewed certificate whose key is not written yet, so that the pair does not match)
+     * leave the current ones in place; the next check tries again.
      */
     public void refreshIfFilesChanged() {
         Loaded now = current;
@@ -114,7 +115,8 @@ public final class IngressTls {
         try {
             use(load(now.settings()));
         } catch (IllegalStateException e) {
-            log.warn("ingress TLS files changed but do not load; still using the previous ones: {}", e.getMessage());
+            log.warn("ingress TLS files changed but do not load; still using the previous ones until they do: {}",
+                    e.getMessage());
         }
     }
 
@@ -144,29 +146,47 @@ public final class IngressTls {
     /** A server context, or the problems that kept it from being built. */
     private record Built(SslContext context, List<SettingFilesCheck.Problem> problems) { }
 
-    /** Reads both files once, then lets Netty parse them, so each problem is put on the field at fault. */
+    /**
+     * Reads and parses each file on its own, so every problem is reported, each at the field at fault, then checks
+     * that the key is the certificate's: Netty with the JDK provider would build a context from any pair.
+     */
     private static Built build(TlsSettings settings) {
         List<SettingFilesCheck.Problem> problems = new ArrayList<>();
-        byte[] chain = read(CERT_FIELD, settings.certFile(), problems);
-        byte[] key = read(KEY_FIELD, settings.keyFile(), problems);
+        X509Certificate[] chain = parse(CERT_FIELD, settings.certFile(), TlsPem::certificateChain, problems);
+        PrivateKey key = parse(KEY_FIELD, settings.keyFile(), TlsPem::privateKey, problems);
+        if (chain != null && key != null && !KeyPairMatch.matches(key, chain[0].getPublicKey())) {
+            problems.add(new SettingFilesCheck.Problem(KEY_FIELD, settings.keyFile()
+                    + " does not match the certificate in " + settings.certFile() + " (" + CERT_FIELD + ")"));
+        }
         if (!problems.isEmpty()) {
             return new Built(null, problems);
         }
         try {
-            return new Built(SslContextBuilder.forServer(new ByteArrayInputStream(chain), new ByteArrayInputStream(key))
-                    .build(), List.of());
-        } catch (IllegalArgumentException e) {
-            // Netty reads the chain first (a CertificateException), then the key (a KeyException).
-            problems.add(e.getCause() instanceof KeyException
-                    ? new SettingFilesCheck.Problem(KEY_FIELD, settings.keyFile() + " is not a PEM private key"
-                            + " (expected: unencrypted PKCS #8, \"-----BEGIN PRIVATE KEY-----\")")
-                    : new SettingFilesCheck.Problem(CERT_FIELD, settings.certFile() + " is not a PEM certificate"
-                            + " chain (expected: \"-----BEGIN CERTIFICATE-----\" blocks)"));
+            return new Built(SslContextBuilder.forServer(key, chain).build(), List.of());
         } catch (SSLException e) {
             problems.add(new SettingFilesCheck.Problem(KEY_FIELD, "cannot build TLS from " + settings.certFile()
                     + " and " + settings.keyFile() + " (" + e.getMessage() + ")"));
+            return new Built(null, problems);
         }
-        return new Built(null, problems);
+    }
+
+    /** How one file's content becomes what it holds. */
+    private interface Parser<T> {
+        T parse(String file, byte[] content) throws TlsPem.Unusable;
+    }
+
+    /** What {@code file} holds, or null with the reason added to {@code problems} at {@code field}. */
+    private static <T> T parse(String field, String file, Parser<T> parser, List<SettingFilesCheck.Problem> problems) {
+        byte[] content = read(field, file, problems);
+        if (content == null) {
+            return null;
+        }
+        try {
+            return parser.parse(file, content);
+        } catch (TlsPem.Unusable e) {
+            problems.add(new SettingFilesCheck.Problem(field, e.getMessage()));
+            return null;
+        }
     }
 
     private static byte[] read(String field, String file, List<SettingFilesCheck.Problem> problems) {

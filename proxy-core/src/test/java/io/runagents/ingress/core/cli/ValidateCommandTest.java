@@ -10,9 +10,12 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code runagents validate} through the real entry point, the files proxy.yaml names included. */
 class ValidateCommandTest {
+    private static final String SEC1 = "a SEC1 EC key (\"-----BEGIN EC PRIVATE KEY-----\")";
     @TempDir
     Path conf;
 
@@ -87,6 +90,79 @@ class ValidateCommandTest {
                 + "tls.keyFile: " + cert + " is not a PEM private key");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            PKCS #1 RSA key   | rsa-cert.pem | rsa-key-pkcs1.pem   | a PKCS #1 RSA key ("-----BEGIN RSA PRIVATE KEY-----")
+            SEC1 EC key       | a-cert.pem   | a-key-sec1.pem      | a SEC1 EC key ("-----BEGIN EC PRIVATE KEY-----")
+            encrypted PKCS #8 | a-cert.pem   | a-key-encrypted.pem | an encrypted PKCS #8 key ("-----BEGIN ENCRYPTED PRIVATE KEY-----")
+            """)
+    void keyInAnotherFormatIsAnErrorAtKeyFileThatSaysHowToConvertIt(String label, String certFixture,
+            String keyFixture, String found, @TempDir Path files) throws Exception {
+        Path cert = copy("/tls/" + certFixture, files.resolve("tls.crt"));
+        Path key = copy("/tls/" + keyFixture, files.resolve("tls.key"));
+        Files.writeString(conf.resolve("proxy.yaml"), "tls: { certFile: %s, keyFile: %s }\n".formatted(cert, key));
+
+        ResourceCommandsTest.Run run = ResourceCommandsTest.run("validate", "--config", conf.toString());
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err().lines()).containsExactly(
+                proxyYaml(1, 29 + cert.toString().length()) + "tls.keyFile: " + wrongFormat(key, found),
+                conf + ": 1 error(s)");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            RSA certificate, EC key      | rsa-cert.pem | a-key.pem
+            EC certificate, RSA key      | a-cert.pem   | rsa-key.pem
+            EC certificate, other EC key | a-cert.pem   | b-key.pem
+            """)
+    void keyThatDoesNotMatchTheCertificateIsAnErrorAtKeyFile(String label, String certFixture, String keyFixture,
+            @TempDir Path files) throws Exception {
+        Path cert = copy("/tls/" + certFixture, files.resolve("tls.crt"));
+        Path key = copy("/tls/" + keyFixture, files.resolve("tls.key"));
+        Files.writeString(conf.resolve("proxy.yaml"), "tls: { certFile: %s, keyFile: %s }\n".formatted(cert, key));
+
+        ResourceCommandsTest.Run run = ResourceCommandsTest.run("validate", "--config", conf.toString());
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err().lines()).containsExactly(
+                proxyYaml(1, 29 + cert.toString().length()) + "tls.keyFile: " + key
+                        + " does not match the certificate in " + cert + " (tls.certFile)",
+                conf + ": 1 error(s)");
+    }
+
+    @Test
+    void bothTlsFilesAreCheckedEvenWhenOneCannotBeRead(@TempDir Path files) throws Exception {
+        Path missingCert = files.resolve("missing.crt");
+        Path notACert = Files.writeString(files.resolve("notes.crt"), "a note, not a certificate\n");
+        Path sec1Key = copy("/tls/a-key-sec1.pem", files.resolve("tls.key"));
+        Path missingKey = files.resolve("missing.key");
+        Path cert = copy("/tls/a-cert.pem", files.resolve("tls.crt"));
+
+        Files.writeString(conf.resolve("proxy.yaml"), "tls:\n  certFile: %s\n  keyFile: %s\n"
+                .formatted(missingCert, sec1Key));
+        ResourceCommandsTest.Run unreadableCert = ResourceCommandsTest.run("validate", "--config", conf.toString());
+        Files.writeString(conf.resolve("proxy.yaml"), "tls:\n  certFile: %s\n  keyFile: %s\n"
+                .formatted(notACert, sec1Key));
+        ResourceCommandsTest.Run bothWrong = ResourceCommandsTest.run("validate", "--config", conf.toString());
+        Files.writeString(conf.resolve("proxy.yaml"), "tls:\n  certFile: %s\n  keyFile: %s\n"
+                .formatted(cert, missingKey));
+        ResourceCommandsTest.Run unreadableKey = ResourceCommandsTest.run("validate", "--config", conf.toString());
+
+        assertThat(unreadableCert.err().lines()).containsExactly(
+                proxyYaml(2, 13) + "tls.certFile: cannot read " + missingCert + " (no such file)",
+                proxyYaml(3, 12) + "tls.keyFile: " + wrongFormat(sec1Key, SEC1),
+                conf + ": 2 error(s)");
+        assertThat(bothWrong.err().lines()).containsExactly(
+                proxyYaml(2, 13) + "tls.certFile: " + notACert + " is not a PEM certificate chain (expected:"
+                        + " \"-----BEGIN CERTIFICATE-----\" blocks)",
+                proxyYaml(3, 12) + "tls.keyFile: " + wrongFormat(sec1Key, SEC1),
+                conf + ": 2 error(s)");
+        assertThat(unreadableKey.err().lines()).containsExactly(
+                proxyYaml(3, 12) + "tls.keyFile: cannot read " + missingKey + " (no such file)",
+                conf + ": 1 error(s)");
+    }
+
     @Test
     void usableFilesAreValidAndValidateCreatesNothing(@TempDir Path files) throws Exception {
         Path cert = copy("/tls/a-cert.pem", files.resolve("tls.crt"));
@@ -110,6 +186,12 @@ class ValidateCommandTest {
         try (Stream<Path> left = Files.list(files)) {
             assertThat(left).containsExactlyInAnyOrder(cert, key, signingKey); // no data/ key, no logs/ audit file
         }
+    }
+
+    /** What validate says of a key file in another format than PKCS #8, {@code found} naming that format. */
+    private static String wrongFormat(Path key, String found) {
+        return key + " is " + found + "; it must be an unencrypted PKCS #8 key (\"-----BEGIN PRIVATE KEY-----\"):"
+                + " convert it with `openssl pkcs8 -topk8 -nocrypt -in " + key + " -out key-pkcs8.pem`";
     }
 
     private String proxyYaml(int line, int column) {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * SPEC section 3 (proxy.yaml, "every other setting reloads live") for {@code tls}: turned on and off,
  * pointed at other files, and renewed in place, each taking effect for new connections while open ones
- * keep theirs; a certificate that does not load changes nothing.
+ * keep theirs; a certificate that does not load, or a key that is not the certificate's, changes nothing.
  */
 class IngressTlsReloadTest {
     private static final Duration WITHIN = Duration.ofSeconds(5);
@@ -121,6 +121,55 @@ class IngressTlsReloadTest {
         assertThat(live.admin("GET", "/admin/config", null).body()).contains("conf/proxy.yaml:4:18: tls.certFile: "
                 + "cannot read " + tmp.resolve("certs/missing.crt") + " (no such file)");
         assertThat(servedCertificate()).isEqualTo("CN=ingress-a.test");
+    }
+
+    @Test
+    void certificateRenewedBeforeItsKeyKeepsTheCurrentPairUntilTheKeyFollows() throws Exception {
+        enableTls(cert, key);
+        await().atMost(WITHIN).ignoreExceptions().until(() -> servedCertificate().equals("CN=ingress-a.test"));
+
+        copyAtomically("/tls/b-cert.pem", cert); // a renewal that writes the certificate first
+        live.server.checkTlsFiles();
+        assertThat(servedCertificate()).isEqualTo("CN=ingress-a.test");
+        try (TlsClient client = TlsClient.connect(ingress())) {
+            assertThat(client.get("/main/x").status()).isEqualTo(200);
+        }
+
+        copyAtomically("/tls/b-key.pem", key); // then the key
+        live.server.checkTlsFiles();
+        assertThat(servedCertificate()).isEqualTo("CN=ingress-b.test");
+    }
+
+    @Test
+    void reloadToAKeyThatDoesNotMatchItsCertificateIsRefusedAndTheOldPairKeepsServing() throws Exception {
+        enableTls(cert, key);
+        await().atMost(WITHIN).ignoreExceptions().until(() -> servedCertificate().equals("CN=ingress-a.test"));
+        long version = live.store.version();
+        Path rsaCert = tmp.resolve("certs/rsa.crt");
+        copyAtomically("/tls/rsa-cert.pem", rsaCert);
+
+        enableTls(rsaCert, key);
+
+        await().atMost(WITHIN).until(() -> live.reloads("failure") >= 1.0);
+        assertThat(live.store.version()).isEqualTo(version);
+        assertThat(live.admin("GET", "/admin/config", null).body()).contains("conf/proxy.yaml:4:"
+                + (29 + rsaCert.toString().length()) + ": tls.keyFile: " + key + " does not match the certificate in "
+                + rsaCert + " (tls.certFile)");
+        try (TlsClient client = TlsClient.connect(ingress())) {
+            assertThat(client.subject()).isEqualTo("CN=ingress-a.test");
+            assertThat(client.get("/main/x").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void rsaPairIsServedLikeAnEcOne() throws Exception {
+        install("rsa");
+        enableTls(cert, key);
+
+        await().atMost(WITHIN).ignoreExceptions().until(() -> servedCertificate().equals("CN=ingress-rsa.test"));
+        try (TlsClient client = TlsClient.connect(ingress())) {
+            assertThat(client.get("/main/x").status()).isEqualTo(200);
+        }
     }
 
     @Test
