@@ -268,10 +268,18 @@ final class FieldReader {
 
     /**
      * A list that narrows a check, such as {@code audiences} or a policy rule's {@code users}: optional, and
-     * omitting it is the one way to skip the check; {@code []} is refused rather than read as "anyone".
+     * omitting it is the one way to skip the check; {@code []}, and a key left without a value ({@code users:}
+     * or {@code users: null}, a template that rendered nothing), are refused rather than read as "anyone".
      */
     <T> List<T> checkList(String key, Function<String, T> convert, String item) {
-        return nonEmptyStrings(key, convert, "at least one " + item + "; omit the field to skip this check");
+        String expected = "at least one " + item + "; omit the field to skip this check";
+        Entry e = entries.get(key);
+        if (e != null && e.value() instanceof Scalar s && s.type() == ScalarType.NULL) {
+            take(key);
+            error(key, "no value (expected: " + expected + ")");
+            return null;
+        }
+        return nonEmptyStrings(key, convert, expected);
     }
 
     /** Applies {@code convert} to a string field; an IllegalArgumentException becomes an error at the value. */

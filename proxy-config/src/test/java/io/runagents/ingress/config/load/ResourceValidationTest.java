@@ -107,9 +107,12 @@ class ResourceValidationTest {
                         + " to skip this check)",
                 "in.yaml:9:19: spec.allowedDomains: [] (expected: at least one domain; omit the field to skip this"
                         + " check)");
-        // Explicit null is the same as leaving the field out.
-        assertThat(documents(IDP, TestConf.PROVIDER + "  allowedDomains: null\n").identityProviders().get(0)
-                .allowedDomains()).isEmpty();
+        // A key left without a value (a template that rendered nothing) is refused too, not read as "any domain";
+        // leaving the key out is the way to skip the check.
+        assertThat(documentErrors(IDP, TestConf.PROVIDER + "  allowedDomains:\n")).containsExactly(
+                "in.yaml:8:18: spec.allowedDomains: no value (expected: at least one domain; omit the field to skip"
+                        + " this check)");
+        assertThat(documents(IDP, TestConf.PROVIDER).identityProviders().get(0).allowedDomains()).isEmpty();
     }
 
     @Test
@@ -122,6 +125,8 @@ class ResourceValidationTest {
                     + (9 + c[0].length()) + ": spec.rules[0]." + c[0] + ": [] (expected: at least one " + c[1]
                     + "; omit the field to skip this check)");
         }
+        assertThat(documentErrors(ResourceKind.POLICIES, policy.replace("[]", "null").formatted("users")))
+                .singleElement().asString().contains("spec.rules[0].users: no value (expected: at least one user");
     }
 
     @Test
