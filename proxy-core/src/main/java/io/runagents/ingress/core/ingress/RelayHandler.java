@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -279,7 +280,9 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
     private void finish(LastHttpContent last) {
         IngressRequest done = request;
         Channel channel = upstream;
-        boolean reusable = requestComplete && upstreamKeepAlive;
+        // Not after HEAD: an agent that wrongly sends a body with it would leave those bytes to be read as the
+        // response of the next request on the connection, perhaps another user's.
+        boolean reusable = requestComplete && upstreamKeepAlive && done.head.method() != HttpMethod.HEAD;
         boolean close = closeAfter;
         endExchange();
         if (reusable) {
@@ -380,6 +383,12 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
             return;
         }
         log.debug("[{}] {} timed out", ctx.channel().id(), request.agentName());
+        if (!requestComplete && !responseStarted) {
+            // The client stopped sending its body: its own doing, not the upstream's.
+            fail(HttpResponseStatus.REQUEST_TIMEOUT, "request_timeout",
+                    "the client did not send the whole request in time");
+            return;
+        }
         fail(HttpResponseStatus.GATEWAY_TIMEOUT, "gateway_timeout",
                 services.upstreamName() + " did not answer in time");
     }

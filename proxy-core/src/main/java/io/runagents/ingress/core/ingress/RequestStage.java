@@ -117,7 +117,9 @@ abstract class RequestStage extends ChannelInboundHandlerAdapter {
             request.refused = true;
             refusal = request.refusal != null ? request.refusal : error;
         }
-        boolean close = !keepAlive || !smallBody(head);
+        // A client that sent Expect: 100-continue holds its body back until told; draining would swallow the next
+        // request's bytes as that body, so the connection closes instead.
+        boolean close = !keepAlive || !smallBody(head) || HttpUtil.is100ContinueExpected(head);
         log.finished(ctx, request, head, requestId, status.code(), refusal,
                 () -> ErrorResponses.send(ctx, head.method(), status, error, description, requestId, close, headers));
     }

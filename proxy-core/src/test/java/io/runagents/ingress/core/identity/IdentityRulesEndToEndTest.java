@@ -277,6 +277,19 @@ class IdentityRulesEndToEndTest {
     }
 
     @Test
+    void refusingARequestThatAwaits100ContinueClosesTheConnection() throws Exception {
+        // Its body is held back until a 100 that never comes: draining would read the next request as that body.
+        try (RawHttp client = new RawHttp(proxy.ingressAddress())) {
+            RawHttp.Response refused = client.send("POST /hello HTTP/1.1\r\nHost: " + HOST
+                    + "\r\nExpect: 100-continue\r\nContent-Length: 10\r\n\r\n").read();
+            assertThat(refused.status()).isEqualTo(401);
+            assertThat(refused.header("connection")).isEqualToIgnoringCase("close");
+            assertThat(client.closedByPeer()).isTrue();
+        }
+        assertThat(agent.received()).isEmpty();
+    }
+
+    @Test
     void refusalKeepsTheConnectionUsable() throws Exception {
         String token = TestTokens.signedBy(TestKeys.rsa()).sign();
         try (RawHttp client = new RawHttp(proxy.ingressAddress())) {

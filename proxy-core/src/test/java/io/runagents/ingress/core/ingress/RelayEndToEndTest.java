@@ -1,6 +1,7 @@
 package io.runagents.ingress.core.ingress;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.runagents.ingress.config.model.Access;
 import io.runagents.ingress.config.model.Agent;
@@ -9,6 +10,7 @@ import io.runagents.ingress.core.testing.RawHttp;
 import io.runagents.ingress.core.testing.StubAgent;
 import io.runagents.ingress.core.testing.TestConfigs;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,6 +46,8 @@ class RelayEndToEndTest {
                     + "X-Request-ID: abc-123\r\nX-End-User-ID: mallory\r\nX_End_User_ID: mallory\r\n"
                     + "Authorization: Bearer zzz\r\nX-Forwarded-For: 10.0.0.1\r\nX-Forwarded-Host: evil\r\n"
                     + "Forwarded: for=10.9.9.9;proto=https;host=evil\r\nX-Real-IP: 10.9.9.9\r\n"
+                    + "X-Original-URL: /admin\r\nX-HTTP-Method-Override: DELETE\r\nX-Forwarded-Prefix: /evil\r\n"
+                    + "Proxy-Authorization: Bearer zzz\r\n"
                     + "Connection: keep-alive, X-Secret\r\nX-Secret: s\r\nKeep-Alive: 5\r\nTE: trailers\r\n\r\n").read();
             assertThat(response.status()).isEqualTo(200);
             assertThat(response.header("x-request-id")).isEqualTo("abc-123");
@@ -56,7 +60,8 @@ class RelayEndToEndTest {
         assertThat(seen.header("x-request-id")).isEqualTo("abc-123");
         assertThat(seen.headers().names()).map(String::toLowerCase)
                 .doesNotContain("x-end-user-id", "x_end_user_id", "authorization", "x-secret", "keep-alive", "te",
-                        "connection", "forwarded", "x-real-ip");
+                        "connection", "forwarded", "x-real-ip", "x-original-url", "x-http-method-override",
+                        "x-forwarded-prefix", "proxy-authorization");
     }
 
     @Test
@@ -111,5 +116,42 @@ class RelayEndToEndTest {
     @Test
     void unusedUriField() {
         assertThat(URI.create("http://x")).isNotNull();
+    }
+
+    @Test
+    void aClientThatHalfClosesAfterItsRequestsStillGetsEveryAnswer() throws Exception {
+        // shutdown(SHUT_WR) after sending, as some tools do: the agent runs the requests, so their answers must
+        // reach the client before the proxy closes.
+        try (RawHttp client = new RawHttp(proxy.ingressAddress())) {
+            client.send("POST /one HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc"
+                    + "GET /two HTTP/1.1\r\nHost: a\r\n\r\n").shutdownOutput();
+            RawHttp.Response one = client.read();
+            RawHttp.Response two = client.read();
+            assertThat(one.status()).isEqualTo(200);
+            assertThat(one.body()).contains("\"bodyBytes\":3");
+            assertThat(two.status()).isEqualTo(200);
+            assertThat(two.complete()).isTrue();
+            assertThat(client.closedByPeer()).isTrue();
+        }
+        assertThat(agent.received()).extracting(StubAgent.Received::uri).containsExactly("/one", "/two");
+    }
+
+    @Test
+    void aClientThatHalfClosesMidBodyIsCancelledAsIfItHadLeft() throws Exception {
+        try (RawHttp client = new RawHttp(proxy.ingressAddress())) {
+            client.send("POST /cut HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc").shutdownOutput();
+            assertThat(client.closedByPeer()).isTrue();
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.closedConnections() >= 1);
+    }
+
+    @Test
+    void anUpstreamConnectionIsNotReusedAfterHead() throws Exception {
+        // An agent that wrongly sends a body with a HEAD answer would leave it for the next request's response.
+        try (RawHttp client = new RawHttp(proxy.ingressAddress())) {
+            assertThat(client.send("HEAD /h HTTP/1.1\r\nHost: a\r\n\r\n").readHead().status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(5)).until(() -> agent.closedConnections() == 1);
+            assertThat(client.send("GET /after HTTP/1.1\r\nHost: a\r\n\r\n").read().status()).isEqualTo(200);
+        }
     }
 }

@@ -125,6 +125,17 @@ class UpstreamFailureTest {
     }
 
     @Test
+    void aClientThatStallsMidBodyIs408NotTheAgents504() throws Exception {
+        try (RawHttp client = new RawHttp(proxy.ingressAddress())) {
+            RawHttp.Response response = client.send("POST /silent HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n"
+                    + "abc").read();
+            assertThat(response.status()).isEqualTo(408);
+            assertThat(response.body()).contains("\"error\":\"request_timeout\"");
+            assertThat(client.closedByPeer()).isTrue();
+        }
+    }
+
+    @Test
     void switchingProtocolsWithoutAWebSocketUpgradeIs502() throws Exception {
         // The client's h2c upgrade is stripped, so an agent answering 101 anyway has left HTTP/1.1 unasked.
         try (RawHttp client = new RawHttp(proxy.ingressAddress())) {
