@@ -30,8 +30,7 @@ final class ForwardedHeaders {
 
     /**
      * Completes the request head for its upstream. The ingress adds {@code X-Forwarded-*} and
-     * {@code X-Request-ID}, drops the headers in which a client would state what the proxy states or checks
-     * ({@link #CLIENT_CLAIMS_REMOVED}), and drops
+     * {@code X-Request-ID} (the guard removed what a client must not say: {@code IdentityHeaders}) and drops
      * {@code Authorization} unless the provider forwards it; the egress
      * adds only the request id (the ingress request's, from the identity context).
      */
@@ -52,22 +51,7 @@ final class ForwardedHeaders {
         }
         headers.set(ProxyHeaders.X_FORWARDED_PROTO, services.tls() ? "https" : "http");
         headers.set(ProxyHeaders.X_FORWARDED_HOST, request.authority);
-        for (String name : CLIENT_CLAIMS_REMOVED) {
-            headers.remove(name);
-        }
     }
-
-    /**
-     * Headers in which a client would state what the proxy states or checks, removed from every request: its
-     * address, scheme, host, port and prefix (the proxy's X-Forwarded-* say them; frameworks that prefer these would
-     * believe the client), the URL or method a framework should use instead of the request line's (IIS, Symfony
-     * and method-override filters honour them, past the proxy's path and method policies), and credentials meant
-     * for a proxy (with {@code forwardToken: false} a bearer token must not reach the agent by another name).
-     */
-    private static final List<String> CLIENT_CLAIMS_REMOVED = List.of("forwarded", "x-real-ip", "x-client-ip",
-            "true-client-ip", "x-forwarded-port", "x-forwarded-prefix", "x-forwarded-server", "x-forwarded-ssl",
-            "x-original-url", "x-rewrite-url", "x-http-method-override", "x-http-method", "x-method-override",
-            "proxy-authorization");
 
     /**
      * Points the request at one upstream target: its base path plus the route's path and the query, as
