@@ -5,7 +5,6 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
@@ -37,11 +36,6 @@ final class RequestSequencer extends ChannelDuplexHandler {
     private boolean upgraded;
     /** The current response said {@code Connection: close}: nothing after this exchange may be served. */
     private boolean lastExchange;
-    /**
-     * The client shut its side of the connection (half-close) after sending: the requests it completed are still
-     * answered, then the connection closes. Closing at once would lose answers to requests the agent has run.
-     */
-    private boolean inputClosed;
 
     RequestSequencer(ConnectionTracker tracker) {
         this.tracker = tracker;
@@ -49,7 +43,7 @@ final class RequestSequencer extends ChannelDuplexHandler {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        readMore(ctx);
+        ctx.read();
         ctx.fireChannelActive();
     }
 
@@ -87,7 +81,7 @@ final class RequestSequencer extends ChannelDuplexHandler {
     public void channelReadComplete(ChannelHandlerContext ctx) {
         ctx.fireChannelReadComplete();
         if (!upgraded && inExchange && responseDone && !requestDone) {
-            readMore(ctx); // the answer is out; drain the rest of the refused body
+            ctx.read(); // the answer is out; drain the rest of the refused body
         }
     }
 
@@ -108,7 +102,7 @@ final class RequestSequencer extends ChannelDuplexHandler {
             if (requestDone) {
                 exchangeDone(ctx);
             } else {
-                readMore(ctx);
+                ctx.read();
             }
         }
     }
@@ -125,7 +119,7 @@ final class RequestSequencer extends ChannelDuplexHandler {
             releaseQueued();
             return;
         }
-        if (tracker.draining() || (inputClosed && queued.isEmpty())) {
+        if (tracker.draining()) {
             // Not ctx.close(): it would drop what is written but not yet on the wire, such as the end of the
             // answer, which write() hands on before its caller flushes. An empty write closes after all of it.
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
@@ -140,20 +134,6 @@ final class RequestSequencer extends ChannelDuplexHandler {
         if (replayed) {
             ctx.fireChannelReadComplete();
         } else if (!inExchange) {
-            readMore(ctx);
-        }
-    }
-
-    /** Reads asked for by the stages after this one (the relay's backpressure) go through here too. */
-    @Override
-    public void read(ChannelHandlerContext ctx) {
-        readMore(ctx);
-    }
-
-    private void readMore(ChannelHandlerContext ctx) {
-        // After a half-close nothing more can arrive, and the native epoll transport fails a read on a shut input
-        // (epoll_ctl ENOENT), which would cost the answers still owed.
-        if (!inputClosed) {
             ctx.read();
         }
     }
@@ -162,16 +142,6 @@ final class RequestSequencer extends ChannelDuplexHandler {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if ((evt instanceof IdleStateEvent || evt == ConnectionTracker.CLOSE_IF_IDLE) && !inExchange) {
             ctx.close();
-            return;
-        }
-        if (evt instanceof ChannelInputShutdownEvent) {
-            inputClosed = true;
-            if (upgraded || (inExchange && !requestDone)) {
-                // A tunnel ends with its client; a request can never be completed: cancel, as when the client leaves.
-                ctx.close();
-            } else if (!inExchange && queued.isEmpty()) {
-                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-            } // else: answer the request in progress (and any complete one queued behind it), then close
             return;
         }
         ctx.fireUserEventTriggered(evt);

@@ -167,11 +167,11 @@ public final class ProxyServer implements AutoCloseable {
         tls = IngressTls.start(settings.tls());
         files = new ReloadableFiles(tls, contextKeys, audit);
         tlsWatch.scheduleWithFixedDelay(this::checkTlsFiles, TLS_CHECK_SECONDS, TLS_CHECK_SECONDS, TimeUnit.SECONDS);
-        ingress = listen("ingress", settings.listen().ingress(), clientBootstrap()
+        ingress = listen("ingress", settings.listen().ingress(), serverBootstrap()
                 .childHandler(new IngressInitializer(config::get, ingressTracker, tls::context, connector, metrics,
                         audit, contextKeys)));
         IdentityContextVerifier verifier = new IdentityContextVerifier(contextKeys, Clock.systemUTC());
-        egress = listen("egress", settings.listen().egress(), clientBootstrap()
+        egress = listen("egress", settings.listen().egress(), serverBootstrap()
                 .childHandler(new EgressInitializer(config::get, egressTracker, connector, metrics, audit, verifier,
                         environment)));
         admin = listen("admin", settings.listen().admin(), serverBootstrap()
@@ -180,14 +180,6 @@ public final class ProxyServer implements AutoCloseable {
         log.info("ingress listening on {} ({}), egress on {}, admin on {}; {} transport", ingress.localAddress(),
                 tls.context() == null ? "http" : "https", egress.localAddress(), admin.localAddress(),
                 transport.name().toLowerCase(Locale.ROOT));
-    }
-
-    /**
-     * The ingress and egress listeners: a client that half-closes after sending its request (shutdown(SHUT_WR),
-     * some HTTP/1.0 tools) still gets its answer; the request sequencer closes once it is written.
-     */
-    private ServerBootstrap clientBootstrap() {
-        return serverBootstrap().childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
     }
 
     private ServerBootstrap serverBootstrap() {

@@ -119,33 +119,6 @@ class RelayEndToEndTest {
     }
 
     @Test
-    void aClientThatHalfClosesAfterItsRequestsStillGetsEveryAnswer() throws Exception {
-        // shutdown(SHUT_WR) after sending, as some tools do: the agent runs the requests, so their answers must
-        // reach the client before the proxy closes.
-        try (RawHttp client = new RawHttp(proxy.ingressAddress())) {
-            client.send("POST /one HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc"
-                    + "GET /two HTTP/1.1\r\nHost: a\r\n\r\n").shutdownOutput();
-            RawHttp.Response one = client.read();
-            RawHttp.Response two = client.read();
-            assertThat(one.status()).isEqualTo(200);
-            assertThat(one.body()).contains("\"bodyBytes\":3");
-            assertThat(two.status()).isEqualTo(200);
-            assertThat(two.complete()).isTrue();
-            assertThat(client.closedByPeer()).isTrue();
-        }
-        assertThat(agent.received()).extracting(StubAgent.Received::uri).containsExactly("/one", "/two");
-    }
-
-    @Test
-    void aClientThatHalfClosesMidBodyIsCancelledAsIfItHadLeft() throws Exception {
-        try (RawHttp client = new RawHttp(proxy.ingressAddress())) {
-            client.send("POST /cut HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc").shutdownOutput();
-            assertThat(client.closedByPeer()).isTrue();
-        }
-        await().atMost(Duration.ofSeconds(5)).until(() -> agent.closedConnections() >= 1);
-    }
-
-    @Test
     void anUpstreamConnectionIsNotReusedAfterHead() throws Exception {
         // An agent that wrongly sends a body with a HEAD answer would leave it for the next request's response.
         try (RawHttp client = new RawHttp(proxy.ingressAddress())) {

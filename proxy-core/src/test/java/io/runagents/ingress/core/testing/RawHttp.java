@@ -65,12 +65,6 @@ public final class RawHttp implements AutoCloseable {
         return this;
     }
 
-    /** Shuts this side's output (TCP half-close): the peer reads end-of-stream, and can still answer. */
-    public RawHttp shutdownOutput() throws IOException {
-        socket.shutdownOutput();
-        return this;
-    }
-
     public OutputStream output() {
         return out;
     }
