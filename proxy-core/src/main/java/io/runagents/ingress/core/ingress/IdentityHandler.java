@@ -8,7 +8,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.runagents.ingress.config.model.Access;
 import io.runagents.ingress.config.model.IdentityProvider;
 import io.runagents.ingress.core.http.ProxyHeaders;
-import io.runagents.ingress.core.identity.BearerToken;
 import io.runagents.ingress.core.identity.ClaimHeaderValues;
 import io.runagents.ingress.core.identity.ContextKeyring;
 import io.runagents.ingress.core.metrics.ProxyMetrics;
@@ -52,7 +51,7 @@ final class IdentityHandler extends RequestStage {
             ctx.fireChannelRead(request);
             return;
         }
-        String token = BearerToken.extract(request.head.headers()); // its size was checked by the guard
+        String token = request.token;
         JwtAuthenticator authenticator = request.config.identity().select(request.route.agent(), request.host, token);
         if (authenticator == null) {
             // No provider serves this host: without a token that is a plain challenge, as for any missing token.

@@ -36,6 +36,8 @@ final class IngressRequest {
     Route route;
     /** The verified user on authenticated routes; null on open ones. */
     AuthResult.Authenticated user;
+    /** The bearer token as the guard found it (size checked); null without an Authorization header. Ingress only. */
+    String token;
     /** The identity provider chosen to check the token, set before the check: refusals are audited with it. */
     String provider;
     /** True once a stage refused the request (its audit decision is deny). */

@@ -74,6 +74,7 @@ final class RequestGuardHandler extends RequestStage {
                     "bearer token exceeds maxTokenBytes");
             return;
         }
+        request.token = token;
         String error = resolveTarget(request);
         if (error != null) {
             refuse(ctx, head, requestId, HttpResponseStatus.BAD_REQUEST, "bad_request", error);
