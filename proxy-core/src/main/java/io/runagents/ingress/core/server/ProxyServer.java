@@ -1,13 +1,8 @@
 package io.runagents.ingress.core.server;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.runagents.ingress.config.model.ConfigSnapshot;
-import io.runagents.ingress.config.model.HostPort;
 import io.runagents.ingress.config.model.ProxySettings;
 import io.runagents.ingress.core.admin.AdminApiHandler;
 import io.runagents.ingress.core.audit.AuditLog;
@@ -28,7 +23,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -167,51 +161,17 @@ public final class ProxyServer implements AutoCloseable {
         tls = IngressTls.start(settings.tls());
         files = new ReloadableFiles(tls, contextKeys, audit);
         tlsWatch.scheduleWithFixedDelay(this::checkTlsFiles, TLS_CHECK_SECONDS, TLS_CHECK_SECONDS, TimeUnit.SECONDS);
-        ingress = listen("ingress", settings.listen().ingress(), serverBootstrap()
-                .childHandler(new IngressInitializer(config::get, ingressTracker, tls::context, connector, metrics,
-                        audit, contextKeys)));
+        ListenerBinder listeners = new ListenerBinder(acceptors, workers, transport);
+        ingress = listeners.bind("ingress", settings.listen().ingress(), new IngressInitializer(config::get,
+                ingressTracker, tls::context, connector, metrics, audit, contextKeys));
         IdentityContextVerifier verifier = new IdentityContextVerifier(contextKeys, Clock.systemUTC());
-        egress = listen("egress", settings.listen().egress(), serverBootstrap()
-                .childHandler(new EgressInitializer(config::get, egressTracker, connector, metrics, audit, verifier,
-                        environment)));
-        admin = listen("admin", settings.listen().admin(), serverBootstrap()
-                .childHandler(new AdminInitializer(adminHandler = new AdminHandler(metrics, this::readiness,
-                        contextKeys::publicJwksJson))));
+        egress = listeners.bind("egress", settings.listen().egress(), new EgressInitializer(config::get,
+                egressTracker, connector, metrics, audit, verifier, environment));
+        admin = listeners.bind("admin", settings.listen().admin(), new AdminInitializer(adminHandler =
+                new AdminHandler(metrics, this::readiness, contextKeys::publicJwksJson)));
         log.info("ingress listening on {} ({}), egress on {}, admin on {}; {} transport", ingress.localAddress(),
                 tls.context() == null ? "http" : "https", egress.localAddress(), admin.localAddress(),
                 transport.name().toLowerCase(Locale.ROOT));
-    }
-
-    private ServerBootstrap serverBootstrap() {
-        return new ServerBootstrap()
-                .group(acceptors, workers)
-                .channel(transport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, UpstreamConnector.WATER_MARK);
-    }
-
-    /**
-     * Binds one listener. A port in use (or an address not on this host) fails with one line naming the
-     * listener and the address, such as {@code listen.ingress: cannot listen on 0.0.0.0:8080 (...)}.
-     */
-    private static Channel listen(String listener, HostPort at, ServerBootstrap bootstrap) throws InterruptedException {
-        ChannelFuture bound = bootstrap.bind(address(at)).await();
-        if (!bound.isSuccess()) {
-            // The native transports say "bind(..) failed with error(-98): Address already in use".
-            String reason = Objects.toString(bound.cause().getMessage(), bound.cause().toString())
-                    .replaceFirst("^bind\\(\\.\\.\\) failed[^:]*: ", "");
-            throw new IllegalStateException("listen." + listener + ": cannot listen on " + at + " (" + reason + ")",
-                    bound.cause());
-        }
-        return bound.channel();
-    }
-
-    private static InetSocketAddress address(HostPort hostPort) {
-        return new InetSocketAddress(hostPort.host(), hostPort.port());
     }
 
     /** Ready when a configuration is loaded and every identity provider has usable keys. */
