@@ -127,6 +127,8 @@ EOF
 cat >"$work/conf/proxy.yaml" <<EOF
 listen: { ingress: "127.0.0.1:$ingress", egress: "127.0.0.1:18491", admin: "127.0.0.1:18492" }
 dataDir: $work/proxy-data
+# Every request has its audit line (a few hundred MB per run): in the temp dir, removed on exit, not ./logs.
+audit: { file: $work/audit/audit.jsonl }
 EOF
 cat >"$work/conf/identity-providers/bench.yaml" <<EOF
 name: bench-idp
