@@ -18,10 +18,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.runagents.ingress.core.http.ErrorResponses;
-import io.runagents.ingress.core.routing.UpstreamGroup;
-import io.runagents.ingress.core.routing.UpstreamTarget;
 import io.runagents.ingress.core.server.ConnectionTracker;
-import io.runagents.ingress.core.upstream.UpstreamEndpoint;
 import io.runagents.ingress.core.upstream.UpstreamListener;
 import io.runagents.ingress.core.upstream.UpstreamPool;
 import java.util.ArrayDeque;
@@ -31,15 +28,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The last ingress stage: streams a routed request to its agent and the response back.
  *
- * <p>The upstream connection comes from the pool of this channel's event loop, so both channels share
- * one thread. Reads are explicit on both sides ({@code AUTO_READ} off): the client is read only while
+ * <p>The upstream connection comes from the pool of this channel's event loop ({@link UpstreamAttempts}
+ * gets it, with failover), so both channels share one thread. Reads are explicit on both sides ({@code AUTO_READ} off): the client is read only while
  * the agent's connection is writable and vice versa, and each side resumes on the other's
  * writability change. Writes are flushed once per read burst.
  *
  * <p>Ownership: body contents go to the upstream channel (which releases them) or are released here
  * when the exchange has no upstream any more; response objects from the agent go to the client channel.
  */
-final class RelayHandler extends ChannelInboundHandlerAdapter implements UpstreamListener {
+final class RelayHandler extends ChannelInboundHandlerAdapter implements UpstreamListener, UpstreamAttempts.Relay {
     private static final Logger log = LoggerFactory.getLogger(RelayHandler.class);
 
     private final RelayServices services;
@@ -48,12 +45,8 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
 
     // The current exchange; all null / false between exchanges.
     private IngressRequest request;
-    private UpstreamTarget target;
     private Channel upstream;
     private final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>(2);
-    private boolean reused;
-    private boolean retried;
-    private int attempts;
     private boolean requestComplete;
     private boolean responseStarted;
     private boolean skipInterimEnd;
@@ -66,6 +59,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
     /** The client's address as text, made once per connection (it is on every forwarded request). */
     private String clientIp;
     private ExchangeTimer timer;
+    private UpstreamAttempts upstreams;
 
     RelayHandler(RelayServices services) {
         this.services = services;
@@ -77,6 +71,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
         this.pool = services.connector().pool(ctx.channel().eventLoop());
         this.timer = new ExchangeTimer(ctx.executor(), this::timedOut);
         this.clientIp = ForwardedHeaders.clientIp(ctx.channel().remoteAddress());
+        this.upstreams = new UpstreamAttempts(pool, services.side(), this, ctx.channel());
     }
 
     @Override
@@ -97,59 +92,31 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
         requestComplete = false;
         responseStarted = false;
         skipInterimEnd = false;
-        retried = false;
-        attempts = 0;
         bodyBytes = 0;
         status = 0;
         closeAfter = !ingress.keepAlive || ingress.closeAfter;
         ForwardedHeaders.addToRequest(ingress, services, clientIp);
         timer.start(ingress.route.timeoutSeconds());
-        connect();
+        upstreams.begin(ingress);
     }
 
-    private void connect() {
-        UpstreamGroup group = request.route.upstreams();
-        target = group.pick(System.nanoTime());
-        attempts++;
-        ForwardedHeaders.aimAt(request, target, services.side());
-        UpstreamEndpoint endpoint = UpstreamEndpoint.of(target);
-        Channel pooled = retried ? null : pool.pollIdle(endpoint);
-        if (pooled != null) {
-            reused = true;
-            attached(pooled);
-            return;
-        }
-        reused = false;
-        IngressRequest forRequest = request;
-        pool.connect(endpoint).addListener((ChannelFuture f) -> connected(forRequest, f));
+    @Override
+    public boolean stillWaiting(IngressRequest forRequest) {
+        return request == forRequest && ctx.channel().isActive();
     }
 
-    private void connected(IngressRequest forRequest, ChannelFuture future) {
-        if (request != forRequest || !ctx.channel().isActive()) {
-            future.channel().close(); // the client left while we connected
-            return;
-        }
-        if (!future.isSuccess()) {
-            request.route.upstreams().markFailed(target, System.nanoTime());
-            log.debug("[{}] connect to {} failed: {}", ctx.channel().id(), target, future.cause().toString());
-            if (attempts < request.route.upstreams().size()) {
-                connect();
-            } else {
-                fail(HttpResponseStatus.BAD_GATEWAY, "bad_gateway",
-                        services.upstreamName() + " refused the connection");
-            }
-            return;
-        }
-        request.route.upstreams().markHealthy(target);
-        attached(future.channel());
+    @Override
+    public void refused() {
+        upstreamFailed(services.upstreamName() + " refused the connection");
     }
 
-    private void attached(Channel channel) {
+    @Override
+    public void attached(Channel channel) {
         upstream = channel;
         UpstreamPool.attach(channel, this);
         sentNanos = System.nanoTime();
         channel.write(request.head);
-        if (retried && requestComplete && pendingBody.isEmpty()) {
+        if (upstreams.retried() && requestComplete && pendingBody.isEmpty()) {
             channel.write(LastHttpContent.EMPTY_LAST_CONTENT); // the first attempt consumed the (empty) end
         }
         HttpContent content;
@@ -165,17 +132,13 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
 
     private void forwardBody(HttpContent content) {
         if (content.decoderResult().isFailure()) {
-            content.release();
-            closeAfter = true;
-            fail(HttpResponseStatus.BAD_REQUEST, "bad_request", "malformed request body");
+            refuseBody(content, HttpResponseStatus.BAD_REQUEST, "bad_request", "malformed request body");
             return;
         }
         bodyBytes += content.content().readableBytes();
         Long max = request.route.maxBodyBytes();
         if (max != null && bodyBytes > max) {
-            content.release();
-            closeAfter = true;
-            fail(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request_entity_too_large",
+            refuseBody(content, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request_entity_too_large",
                     "request body exceeds the agent's maxBodyBytes");
             return;
         }
@@ -195,11 +158,23 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
         }
     }
 
+    /** Refuses the request in the middle of its body; the rest of it is never read, so the connection closes. */
+    private void refuseBody(HttpContent content, HttpResponseStatus status, String error, String description) {
+        content.release();
+        closeAfter = true;
+        fail(status, error, description);
+    }
+
+    /** Whether the client is still to be read: a tunnel, or a request whose body is still coming. */
+    private boolean clientStillSending() {
+        return tunnel || (request != null && !requestComplete);
+    }
+
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (upstream != null) {
             upstream.flush();
-            if ((tunnel || (request != null && !requestComplete)) && upstream.isWritable()) {
+            if (clientStillSending() && upstream.isWritable()) {
                 ctx.read();
             }
         }
@@ -216,7 +191,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
 
     @Override
     public void onUpstreamWritabilityChanged(boolean writable) {
-        if (writable && (tunnel || (request != null && !requestComplete))) {
+        if (writable && clientStillSending()) {
             ctx.read();
         }
     }
@@ -318,10 +293,9 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Upstrea
             return;
         }
         upstream = null;
-        if (!responseStarted && reused && !retried && requestComplete && bodyBytes == 0) {
+        if (!responseStarted && upstreams.mayRetryFresh() && requestComplete && bodyBytes == 0) {
             // A pooled connection the agent had closed while idle: one fresh attempt is safe, nothing was consumed.
-            retried = true;
-            connect();
+            upstreams.retryFresh();
             return;
         }
         upstreamFailed(services.upstreamName() + (cause == null ? " closed the connection" : " reset the connection"));
