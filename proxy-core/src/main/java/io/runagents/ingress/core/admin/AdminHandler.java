@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.runagents.ingress.core.http.ErrorResponses;
 import io.runagents.ingress.core.metrics.ProxyMetrics;
+import io.runagents.ingress.core.runtime.ReadinessReport.Readiness;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
@@ -32,9 +33,6 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     private final Supplier<Readiness> readiness;
     private final Supplier<String> contextJwks;
     private volatile AdminApiHandler api;
-
-    /** Whether the proxy can serve; {@code problems} is a JSON array of what is missing when not. */
-    public record Readiness(boolean ready, String problemsJson) { }
 
     /**
      * @param contextJwks the public keys of {@code X-End-User-Context} as a JWKS document, read per request

@@ -2,7 +2,7 @@ package io.runagents.ingress.core.cli;
 
 import io.runagents.ingress.config.model.IdentityProvider;
 import io.runagents.ingress.core.identity.ProviderChoice;
-import io.runagents.ingress.core.ingress.Authority;
+import io.runagents.ingress.core.http.Authority;
 import io.runagents.ingress.jwt.TokenDiagnostics;
 import io.runagents.ingress.jwt.jwks.JwksException;
 import io.runagents.ingress.jwt.jwks.JwksSnapshot;

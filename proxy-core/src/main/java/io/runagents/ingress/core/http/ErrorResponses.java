@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -49,13 +50,12 @@ public final class ErrorResponses {
      * @param method the request's method (HEAD gets no body)
      * @param headers adds response headers (challenge, {@code Retry-After}); may be null
      */
-    public static void send(ChannelHandlerContext ctx, HttpMethod method, HttpResponseStatus status, String error,
-                            String description, String requestId, boolean close,
-                            Consumer<FullHttpResponse> headers) {
-        FullHttpResponse response = json(ctx.alloc(), status, error, description, requestId,
+    public static void send(ChannelHandlerContext ctx, HttpMethod method, WireError error, String description,
+                            String requestId, boolean close, Consumer<HttpHeaders> headers) {
+        FullHttpResponse response = json(ctx.alloc(), error.status(), error.code(), description, requestId,
                 !HttpMethod.HEAD.equals(method));
         if (headers != null) {
-            headers.accept(response);
+            headers.accept(response.headers());
         }
         if (close) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

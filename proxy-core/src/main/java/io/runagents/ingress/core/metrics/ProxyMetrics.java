@@ -17,6 +17,10 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.runagents.ingress.config.watch.ReloadStatus;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Consumer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.runagents.ingress.core.audit.AuditLog;
@@ -139,6 +143,21 @@ public final class ProxyMetrics implements AutoCloseable {
                 .description("Audit lines waiting for the writer").register(registry);
         Gauge.builder(PREFIX + "audit.parked", audit, AuditLog::parked)
                 .description("Answers waiting for room in the audit queue").register(registry);
+    }
+
+    /**
+     * Registers {@code runagents_config_reloads_total{result}}, one counter per result, and returns the counting
+     * function a reloader calls once per reload.
+     */
+    public Consumer<ReloadStatus.Result> configReloads() {
+        Map<ReloadStatus.Result, Counter> reloads = new EnumMap<>(ReloadStatus.Result.class);
+        for (ReloadStatus.Result r : ReloadStatus.Result.values()) {
+            reloads.put(r, Counter.builder(PREFIX + "config.reloads")
+                    .description("Reloads of the conf directory by result")
+                    .tag("result", r.label())
+                    .register(registry));
+        }
+        return result -> reloads.get(result).increment();
     }
 
     /** Counts an authentication decision: {@code runagents_auth_total{provider, result}}. */

@@ -13,23 +13,23 @@ import java.util.Map;
  * segment-wise path prefix wins.
  */
 public final class RouteTable {
-    private static final Comparator<Route> LONGEST_PREFIX_FIRST =
-            Comparator.comparingInt((Route r) -> r.agent().pathPrefix().length()).reversed();
+    private static final Comparator<AgentRoute> LONGEST_PREFIX_FIRST =
+            Comparator.comparingInt((AgentRoute r) -> r.pathPrefix().length()).reversed();
 
-    private final Map<String, List<Route>> byHost;
-    private final List<Route> fallback;
+    private final Map<String, List<AgentRoute>> byHost;
+    private final List<AgentRoute> fallback;
 
-    private RouteTable(Map<String, List<Route>> byHost, List<Route> fallback) {
+    private RouteTable(Map<String, List<AgentRoute>> byHost, List<AgentRoute> fallback) {
         this.byHost = byHost;
         this.fallback = fallback;
     }
 
     /** Builds the table; each agent gets its own upstream group (round-robin state). */
     public static RouteTable of(List<Agent> agents) {
-        Map<String, List<Route>> byHost = new HashMap<>();
-        List<Route> fallback = new ArrayList<>();
+        Map<String, List<AgentRoute>> byHost = new HashMap<>();
+        List<AgentRoute> fallback = new ArrayList<>();
         for (Agent agent : agents) {
-            Route route = Route.forAgent(agent);
+            AgentRoute route = AgentRoute.of(agent);
             if (agent.host() == null) {
                 fallback.add(route);
             } else {
@@ -40,32 +40,33 @@ public final class RouteTable {
         return new RouteTable(Map.copyOf(byHost), sorted(fallback));
     }
 
-    private static List<Route> sorted(List<Route> routes) {
-        List<Route> copy = new ArrayList<>(routes);
+    private static List<AgentRoute> sorted(List<AgentRoute> routes) {
+        List<AgentRoute> copy = new ArrayList<>(routes);
         copy.sort(LONGEST_PREFIX_FIRST);
         return List.copyOf(copy);
     }
 
     /**
-     * The route for a request, or null (404).
+     * The route for a request, or {@link NoRoute} (404).
      *
      * @param host lower case, without port
      * @param path normalised
      */
     public Route match(String host, String path) {
-        List<Route> routes = byHost.get(host);
+        List<AgentRoute> routes = byHost.get(host);
         if (routes != null) {
-            Route route = firstMatch(routes, path);
+            AgentRoute route = firstMatch(routes, path);
             if (route != null) {
                 return route;
             }
         }
-        return firstMatch(fallback, path);
+        AgentRoute fallbackRoute = firstMatch(fallback, path);
+        return fallbackRoute != null ? fallbackRoute : NoRoute.INSTANCE;
     }
 
-    private static Route firstMatch(List<Route> routes, String path) {
+    private static AgentRoute firstMatch(List<AgentRoute> routes, String path) {
         for (int i = 0; i < routes.size(); i++) {
-            Route route = routes.get(i);
+            AgentRoute route = routes.get(i);
             if (route.matches(path)) {
                 return route;
             }

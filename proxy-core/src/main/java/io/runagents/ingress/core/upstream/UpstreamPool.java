@@ -8,7 +8,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.ssl.SslContext;
-import io.runagents.ingress.core.http.IdleConnectionHandler;
+import io.runagents.ingress.core.transport.IdleConnectionHandler;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.runagents.ingress.config.edit.ResourceFiles;
 import io.runagents.ingress.config.watch.ConfigStore;
 import io.runagents.ingress.core.metrics.ProxyMetrics;
+import io.runagents.ingress.core.runtime.ReadinessReport;
 import io.runagents.ingress.core.server.LiveProxy;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -87,7 +88,7 @@ class AdminApiTest {
     void withoutATokenOnlyLoopbackClientsAreServed() throws Exception {
         // EmbeddedChannel's remote address is not an IP address at all, so it stands for "not loopback".
         ProxyMetrics metrics = new ProxyMetrics();
-        AdminHandler handler = new AdminHandler(metrics, () -> new AdminHandler.Readiness(true, "[]"), () -> "{\"keys\":[]}");
+        AdminHandler handler = new AdminHandler(metrics, () -> new ReadinessReport.Readiness(true, "[]"), () -> "{\"keys\":[]}");
         try (ConfigStore store = new ConfigStore(tmp, Clock.systemUTC())) {
             handler.api(new AdminApiHandler(store, new ResourceFiles(tmp, Clock.systemUTC()), Runnable::run, null));
             EmbeddedChannel channel = new EmbeddedChannel(handler);

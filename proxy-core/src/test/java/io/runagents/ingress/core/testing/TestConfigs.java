@@ -103,7 +103,7 @@ public final class TestConfigs {
      * The runtime view of {@code snapshot} for handler tests: its providers get authenticators with no
      * refresh timer and no key fetch unless a test asks for one.
      */
-    public static io.runagents.ingress.core.server.RuntimeConfig runtime(ConfigSnapshot snapshot) {
+    public static io.runagents.ingress.core.runtime.RuntimeConfig runtime(ConfigSnapshot snapshot) {
         io.runagents.ingress.jwt.IdentityProviders providers = io.runagents.ingress.jwt.IdentityProviders.builder()
                 .settings(snapshot.proxy())
                 .dataDir(null)
@@ -111,7 +111,7 @@ public final class TestConfigs {
                 .executor(Runnable::run)
                 .refreshTick(null)
                 .build(snapshot.identityProviders());
-        return io.runagents.ingress.core.server.RuntimeConfig.of(snapshot, providers);
+        return io.runagents.ingress.core.runtime.RuntimeConfig.of(snapshot, providers);
     }
 
     /** Builds an {@link IdentityProvider} record field by field. */
