@@ -29,7 +29,7 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
- * The egress pipeline (agents calling tools), top to bottom: connection limit, HTTP codec, idle timeout,
+ * The egress pipeline (agents calling tools), top to bottom: connection limit, idle timeout, HTTP codec,
  * one request at a time, the stages (guard: framing, path, id; identity context, so nothing about tools is
  * revealed without one; tool routing; the tool's policies; the tool's credentials), relay to the tool.
  */
@@ -58,8 +58,8 @@ public final class EgressInitializer extends ChannelInitializer<SocketChannel> {
         Limits limits = config.get().snapshot().proxy().limits();
         ch.pipeline()
                 .addLast(PipelineNames.LIMIT, limit)
-                .addLast(PipelineNames.CODEC, ServerCodecs.of(limits))
                 .addLast(PipelineNames.IDLE, new IdleConnectionHandler(limits.idleTimeoutSeconds(), TimeUnit.SECONDS))
+                .addLast(PipelineNames.CODEC, ServerCodecs.of(limits))
                 .addLast(PipelineNames.SEQUENCER, new RequestSequencer(ListenerProfile.EGRESS, config, tracker))
                 .addLast(PipelineNames.STAGES, new ExchangeStages(services.log(), stages))
                 .addLast(PipelineNames.RELAY, new RelayHandler(services));

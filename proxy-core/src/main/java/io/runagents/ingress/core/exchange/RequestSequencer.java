@@ -5,14 +5,19 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.runagents.ingress.core.http.ErrorResponses;
+import io.runagents.ingress.core.http.RequestIds;
+import io.runagents.ingress.core.http.WireError;
 import io.runagents.ingress.core.runtime.RuntimeConfig;
 import io.runagents.ingress.core.transport.ConnectionTracker;
+import io.runagents.ingress.core.transport.IdleConnectionHandler;
 import java.util.ArrayDeque;
 import java.util.function.Supplier;
 
@@ -43,6 +48,10 @@ public final class RequestSequencer extends ChannelDuplexHandler implements Exch
     private boolean requestDone;
     private boolean responseDone;
     private boolean upgraded;
+    /** The idle handler before the codec, whose read count tells whether a request head has begun. */
+    private IdleConnectionHandler idle;
+    /** Its read count when the last exchange ended (or the connection opened). */
+    private long readsAtRest;
 
     /** @param config read once per request head: the snapshot its exchange keeps to its end */
     public RequestSequencer(ListenerProfile profile, Supplier<RuntimeConfig> config, ConnectionTracker tracker) {
@@ -54,6 +63,7 @@ public final class RequestSequencer extends ChannelDuplexHandler implements Exch
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.idle = ctx.pipeline().get(IdleConnectionHandler.class);
     }
 
     @Override
@@ -133,6 +143,7 @@ public final class RequestSequencer extends ChannelDuplexHandler implements Exch
 
     private void exchangeDone(ChannelHandlerContext ctx) {
         inExchange = false;
+        readsAtRest = idle == null ? 0 : idle.reads();
         tracker.exchangeFinished();
         if (!ctx.channel().isActive()) {
             return;
@@ -164,6 +175,12 @@ public final class RequestSequencer extends ChannelDuplexHandler implements Exch
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && !inExchange && idle != null && idle.reads() != readsAtRest) {
+            // A request had begun but its head never became whole (a slowloris client): say why before closing.
+            ErrorResponses.send(ctx, HttpMethod.GET, WireError.REQUEST_TIMEOUT,
+                    "the client did not send the whole request head in time", RequestIds.generate(), true, null);
+            return;
+        }
         if ((evt instanceof IdleStateEvent || evt == ConnectionTracker.CLOSE_IF_IDLE) && !inExchange) {
             ctx.close();
             return;

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The ingress pipeline, top to bottom: connection limit, TLS, HTTP codec, idle timeout, one request at a
+ * The ingress pipeline, top to bottom: connection limit, TLS, idle timeout, HTTP codec, one request at a
  * time (each an {@code Exchange}), the stages (guard: framing, host, path, id, header hygiene; agent routing;
  * identity for authenticated agents; the agent's policies), relay to the agent.
  */
@@ -72,8 +72,8 @@ public final class IngressInitializer extends ChannelInitializer<SocketChannel> 
         }
         ListenerServices services = context != null ? tlsServices : plainServices;
         ch.pipeline()
-                .addLast(PipelineNames.CODEC, ServerCodecs.of(limits))
                 .addLast(PipelineNames.IDLE, new IdleConnectionHandler(limits.idleTimeoutSeconds(), TimeUnit.SECONDS))
+                .addLast(PipelineNames.CODEC, ServerCodecs.of(limits))
                 .addLast(PipelineNames.SEQUENCER, new RequestSequencer(ListenerProfile.INGRESS, config, tracker))
                 .addLast(PipelineNames.STAGES, new ExchangeStages(services.log(), stages))
                 .addLast(PipelineNames.RELAY, new RelayHandler(services));

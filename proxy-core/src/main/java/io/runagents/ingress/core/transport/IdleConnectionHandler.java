@@ -21,6 +21,8 @@ public final class IdleConnectionHandler extends ChannelDuplexHandler {
 
     private final long checkEveryNanos;
     private boolean active;
+    /** Reads since the connection opened (each a burst of bytes): tells whether bytes came since some moment. */
+    private long reads;
     private int quietChecks;
     private ScheduledFuture<?> check;
 
@@ -55,7 +57,17 @@ public final class IdleConnectionHandler extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         active = true;
+        reads++;
         ctx.fireChannelRead(msg);
+    }
+
+    /**
+     * How many reads the connection has had. Placed before the HTTP codec, this counts bytes arriving, so a
+     * request head still being sent (which the codec keeps to itself until it is whole) shows as reads
+     * after the last exchange ended.
+     */
+    public long reads() {
+        return reads;
     }
 
     @Override
