@@ -47,7 +47,7 @@ public final class EgressInitializer extends ChannelInitializer<SocketChannel> {
         this.config = config;
         this.tracker = tracker;
         ExchangeLog log = new ExchangeLog(metrics, audit, ListenerProfile.EGRESS, Clock.systemUTC());
-        this.services = new ListenerServices(ListenerProfile.EGRESS, connector, log, tracker, false);
+        this.services = new ListenerServices(ListenerProfile.EGRESS, connector::pool, log, tracker, false);
         this.limit = new ConnectionLimitHandler(tracker, () -> config.get().snapshot().proxy().limits().maxConnections());
         this.stages = List.of(RequestGuard.INSTANCE, new ContextStage(verifier), ToolRoutingStage.INSTANCE,
                 PolicyStage.INSTANCE, new ToolAuthStage(environment));

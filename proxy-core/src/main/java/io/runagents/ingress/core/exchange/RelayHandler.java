@@ -19,7 +19,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.runagents.ingress.core.http.WireError;
 import io.runagents.ingress.core.transport.ConnectionTracker;
 import io.runagents.ingress.core.upstream.UpstreamListener;
-import io.runagents.ingress.core.upstream.UpstreamPool;
+import io.runagents.ingress.core.upstream.ConnectionPool;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +42,7 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter implements 
 
     private final ListenerServices services;
     private ChannelHandlerContext ctx;
-    private UpstreamPool pool;
+    private ConnectionPool pool;
 
     // The current exchange; all null / false between exchanges.
     private Exchange exchange;
@@ -68,7 +68,7 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter implements 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.pool = services.connector().pool(ctx.channel().eventLoop());
+        this.pool = services.pools().apply(ctx.channel().eventLoop());
         this.timer = new ExchangeTimer(ctx.executor(), this::timedOut);
         this.clientIp = ForwardedHeaders.clientIp(ctx.channel().remoteAddress());
         this.upstreams = new UpstreamAttempts(pool, this, ctx.channel());
@@ -112,7 +112,7 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter implements 
     @Override
     public void attached(Channel channel) {
         upstream = channel;
-        UpstreamPool.attach(channel, this);
+        pool.attach(channel, this);
         exchange.sentUpstream(System.nanoTime());
         channel.write(exchange.head());
         if (upstreams.retried() && requestComplete && pendingBody.isEmpty()) {
@@ -339,7 +339,7 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter implements 
         exchange = null;
         ctx.writeAndFlush(switching);
         ctx.pipeline().remove(PipelineNames.CODEC);
-        UpstreamPool.switchToRawBytes(upstream);
+        pool.switchToRawBytes(upstream);
         upstream.read();
         tunnel.readMore();
     }

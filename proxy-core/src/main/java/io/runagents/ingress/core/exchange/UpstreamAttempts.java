@@ -5,7 +5,7 @@ import io.netty.channel.ChannelFuture;
 import io.runagents.ingress.core.routing.UpstreamGroup;
 import io.runagents.ingress.core.routing.UpstreamTarget;
 import io.runagents.ingress.core.upstream.UpstreamEndpoint;
-import io.runagents.ingress.core.upstream.UpstreamPool;
+import io.runagents.ingress.core.upstream.ConnectionPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +30,7 @@ final class UpstreamAttempts {
         void refused();
     }
 
-    private final UpstreamPool pool;
+    private final ConnectionPool pool;
     private final Relay relay;
     private final Channel client;
     private Exchange exchange;
@@ -39,7 +39,7 @@ final class UpstreamAttempts {
     private boolean reused;
     private boolean retried;
 
-    UpstreamAttempts(UpstreamPool pool, Relay relay, Channel client) {
+    UpstreamAttempts(ConnectionPool pool, Relay relay, Channel client) {
         this.pool = pool;
         this.relay = relay;
         this.client = client;

@@ -55,8 +55,8 @@ public final class IngressInitializer extends ChannelInitializer<SocketChannel> 
         this.tracker = tracker;
         this.tls = tls;
         ExchangeLog log = new ExchangeLog(metrics, audit, ListenerProfile.INGRESS, Clock.systemUTC());
-        this.plainServices = new ListenerServices(ListenerProfile.INGRESS, connector, log, tracker, false);
-        this.tlsServices = new ListenerServices(ListenerProfile.INGRESS, connector, log, tracker, true);
+        this.plainServices = new ListenerServices(ListenerProfile.INGRESS, connector::pool, log, tracker, false);
+        this.tlsServices = new ListenerServices(ListenerProfile.INGRESS, connector::pool, log, tracker, true);
         this.limit = new ConnectionLimitHandler(tracker, () -> config.get().snapshot().proxy().limits().maxConnections());
         this.stages = List.of(RequestGuard.INSTANCE, AgentRoutingStage.INSTANCE,
                 new IdentityStage(metrics, contextKeys), PolicyStage.INSTANCE);
