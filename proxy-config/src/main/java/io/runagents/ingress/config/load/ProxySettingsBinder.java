@@ -41,8 +41,10 @@ final class ProxySettingsBinder {
         IdentityContextSettings identityContext = section(root, "identityContext", D.identityContext(), r -> {
             String keyFile = r.string("signingKeyFile");
             Integer ttl = r.integer("ttlSeconds", 1);
-            r.checkUnknown("signingKeyFile", "ttlSeconds");
-            return new IdentityContextSettings(keyFile, or(ttl, D.identityContext().ttlSeconds()));
+            String issuer = r.convert("issuer", r.string("issuer"), ProxySettingsBinder::contextIssuer);
+            r.checkUnknown("signingKeyFile", "ttlSeconds", "issuer");
+            return new IdentityContextSettings(keyFile, or(ttl, D.identityContext().ttlSeconds()),
+                    or(issuer, D.identityContext().issuer()));
         });
         TokenStoreSettings tokenStore = section(root, "tokenStore", D.tokenStore(), ProxySettingsBinder::tokenStore);
         root.checkUnknown(FIELDS);
@@ -160,6 +162,15 @@ final class ProxySettingsBinder {
             throw new IllegalArgumentException(expected);
         }
         return new HostPort(host, Integer.parseInt(port));
+    }
+
+    /** A context issuer: a non-empty string of printable ASCII (it is compared exactly at the egress). */
+    private static String contextIssuer(String issuer) {
+        if (issuer.isEmpty() || !issuer.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new IllegalArgumentException(YamlNode.Scalar.quote(issuer)
+                    + " (expected: a non-empty string of printable ASCII without spaces)");
+        }
+        return issuer;
     }
 
     private static <T> T or(T value, T fallback) {

@@ -53,6 +53,7 @@ public final class Exchange {
     private boolean refused;
     private String refusal;
     private String contextId;
+    private String callingAgent;
     private long upstreamSentNanos;
 
     Exchange(HttpRequest head, RuntimeConfig config, ListenerProfile profile, long startNanos, Input input) {
@@ -172,9 +173,14 @@ public final class Exchange {
         return route instanceof UpstreamRoute upstream ? upstream.name() : "-";
     }
 
-    /** The agent's name when the route leads to an agent; else null. */
+    /** The agent: the route's at the ingress, the one calling the tool at the egress; null while unknown. */
     public String agentName() {
-        return route instanceof AgentRoute agent ? agent.name() : null;
+        return route instanceof AgentRoute agent ? agent.name() : callingAgent;
+    }
+
+    /** Records the agent that calls a tool (the identity context's {@code aud}). */
+    public void callingAgent(String agent) {
+        this.callingAgent = agent;
     }
 
     /** The identity provider chosen to check the token, recorded before the check: refusals are audited with it. */

@@ -11,6 +11,7 @@ import io.runagents.ingress.core.http.ProxyHeaders;
 import io.runagents.ingress.core.http.WireError;
 import io.runagents.ingress.core.identity.ClaimHeaderValues;
 import io.runagents.ingress.core.identity.ContextKeyring;
+import io.runagents.ingress.core.identity.SignedContext;
 import io.runagents.ingress.core.metrics.ProxyMetrics;
 import io.runagents.ingress.core.routing.AgentRoute;
 import io.runagents.ingress.jwt.AuthResult;
@@ -94,8 +95,9 @@ final class IdentityStage implements Stage {
                 headers.set(claimHeader.getValue(), value);
             }
         }
-        headers.set(ProxyHeaders.X_END_USER_CONTEXT, contextKeys.signer().headerValue(user, exchange.requestId(),
-                exchange.config().snapshot().proxy().identityContext().ttlSeconds()));
+        SignedContext context = contextKeys.contextFor(user, exchange.agentName(), provider.clockSkewSeconds());
+        headers.set(ProxyHeaders.X_END_USER_CONTEXT, context.headerValue());
+        exchange.contextId(context.id());
     }
 
     /** What a log may say about a token: a short hash and its (unverified, sanitised) issuer. */

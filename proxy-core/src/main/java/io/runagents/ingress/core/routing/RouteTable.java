@@ -18,18 +18,22 @@ public final class RouteTable {
 
     private final Map<String, List<AgentRoute>> byHost;
     private final List<AgentRoute> fallback;
+    private final Map<String, AgentRoute> byName;
 
-    private RouteTable(Map<String, List<AgentRoute>> byHost, List<AgentRoute> fallback) {
+    private RouteTable(Map<String, List<AgentRoute>> byHost, List<AgentRoute> fallback, Map<String, AgentRoute> byName) {
         this.byHost = byHost;
         this.fallback = fallback;
+        this.byName = byName;
     }
 
     /** Builds the table; each agent gets its own upstream group (round-robin state). */
     public static RouteTable of(List<Agent> agents) {
         Map<String, List<AgentRoute>> byHost = new HashMap<>();
         List<AgentRoute> fallback = new ArrayList<>();
+        Map<String, AgentRoute> byName = new HashMap<>();
         for (Agent agent : agents) {
             AgentRoute route = AgentRoute.of(agent);
+            byName.put(agent.name(), route);
             if (agent.host() == null) {
                 fallback.add(route);
             } else {
@@ -37,7 +41,7 @@ public final class RouteTable {
             }
         }
         byHost.replaceAll((host, routes) -> sorted(routes));
-        return new RouteTable(Map.copyOf(byHost), sorted(fallback));
+        return new RouteTable(Map.copyOf(byHost), sorted(fallback), Map.copyOf(byName));
     }
 
     private static List<AgentRoute> sorted(List<AgentRoute> routes) {
@@ -62,6 +66,11 @@ public final class RouteTable {
         }
         AgentRoute fallbackRoute = firstMatch(fallback, path);
         return fallbackRoute != null ? fallbackRoute : NoRoute.INSTANCE;
+    }
+
+    /** The route of the agent called {@code name}, or null when no such agent is configured. */
+    public AgentRoute named(String name) {
+        return byName.get(name);
     }
 
     private static AgentRoute firstMatch(List<AgentRoute> routes, String path) {

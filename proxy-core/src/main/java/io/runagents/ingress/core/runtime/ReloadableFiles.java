@@ -1,5 +1,6 @@
 package io.runagents.ingress.core.runtime;
 
+import io.runagents.ingress.config.model.IdentityContextSettings;
 import io.runagents.ingress.config.model.ProxySettings;
 import io.runagents.ingress.core.audit.AuditLog;
 import io.runagents.ingress.core.identity.ContextKeyring;
@@ -68,10 +69,10 @@ public final class ReloadableFiles {
         tls.use(prepared.tls());
         // The old key stays accepted as long as a context it signed can live: under any ttl it issued with,
         // the new one included (a request that began just before the swap may still be signing with it).
-        Duration nextTtl = Duration.ofSeconds(next.identityContext().ttlSeconds());
-        contextKeys.issuing(nextTtl);
+        IdentityContextSettings issuing = next.identityContext();
+        contextKeys.issuing(issuing.ttlSeconds(), issuing.issuer());
         contextKeys.rotate(prepared.contextKey(), Duration.ofSeconds(CONTEXT_CLOCK_SKEW_SECONDS));
-        contextKeys.issuing(nextTtl);
+        contextKeys.issuing(issuing.ttlSeconds(), issuing.issuer());
         // Lines of requests that began before the swap may land in the new file, still in order. A file that
         // cannot be opened (checked in prepare, but disks change) is logged and the lines stay where they were.
         audit.switchTo(prepared.auditFile());

@@ -3,6 +3,7 @@ package io.runagents.ingress.core.runtime;
 import io.runagents.ingress.config.model.ConfigSnapshot;
 import io.runagents.ingress.core.http.IdentityHeaders;
 import io.runagents.ingress.core.identity.ProviderSelector;
+import io.runagents.ingress.core.routing.AgentRoute;
 import io.runagents.ingress.core.routing.RouteTable;
 import io.runagents.ingress.jwt.IdentityProviders;
 import io.runagents.ingress.config.model.Tool;
@@ -28,6 +29,11 @@ public record RuntimeConfig(ConfigSnapshot snapshot, RouteTable routes, Identity
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(policies, "policies");
         tools = Map.copyOf(tools);
+    }
+
+    /** The agent called {@code name}, or null when this configuration has none. */
+    public AgentRoute agent(String name) {
+        return routes.named(name);
     }
 
     /** Derives the runtime view of a validated snapshot whose providers are {@code providers}. */

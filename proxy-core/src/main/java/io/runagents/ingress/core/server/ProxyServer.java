@@ -1,5 +1,6 @@
 package io.runagents.ingress.core.server;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -84,7 +85,7 @@ public final class ProxyServer implements AutoCloseable {
         this.identityExecutor = Executors.newFixedThreadPool(2, new DefaultThreadFactory("runagents-jwks", true));
         this.config = new LiveConfig(snapshot, Clock.systemUTC(), identityExecutor);
         this.contextKeys = new ContextKeyring(contextKey, Clock.systemUTC());
-        contextKeys.issuing(Duration.ofSeconds(snapshot.proxy().identityContext().ttlSeconds()));
+        contextKeys.issuing(snapshot.proxy().identityContext().ttlSeconds(), snapshot.proxy().identityContext().issuer());
         this.audit = openAudit(snapshot.proxy());
         this.transport = Transports.best();
         this.acceptors = transport.newGroup(1, "runagents-accept");
@@ -169,7 +170,8 @@ public final class ProxyServer implements AutoCloseable {
         ListenerBinder listeners = new ListenerBinder(acceptors, workers, transport);
         ingress = listeners.bind("ingress", settings.listen().ingress(), new IngressInitializer(config,
                 ingressTracker, tls::context, connector, metrics, audit, contextKeys));
-        IdentityContextVerifier verifier = new IdentityContextVerifier(contextKeys, Clock.systemUTC());
+        IdentityContextVerifier verifier = new IdentityContextVerifier(contextKeys, Clock.systemUTC(),
+                settings.tokenCache().maxEntries(), Ticker.systemTicker());
         egress = listeners.bind("egress", settings.listen().egress(), new EgressInitializer(config,
                 egressTracker, connector, metrics, audit, verifier, environment));
         admin = listeners.bind("admin", settings.listen().admin(), new AdminInitializer(adminHandler =
