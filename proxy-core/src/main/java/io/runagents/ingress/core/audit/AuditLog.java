@@ -1,9 +1,6 @@
 package io.runagents.ingress.core.audit;
 
-import io.runagents.ingress.config.load.FileReasons;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
@@ -161,17 +158,7 @@ public final class AuditLog implements AutoCloseable {
      * @throws IOException whose message says which file cannot be created or appended to, and why
      */
     public static void checkWritable(Path file) throws IOException {
-        Path absolute = file.toAbsolutePath().normalize();
-        try {
-            Files.createDirectories(absolute.getParent());
-        } catch (IOException e) {
-            throw new IOException("cannot create " + file + " (" + FileReasons.of(e, absolute) + ")", e);
-        }
-        try (FileChannel ignored = AuditFile.openForAppend(absolute)) {
-            // opened: writable (and, if it was created here, with the trail's permissions)
-        } catch (IOException e) {
-            throw new IOException("cannot append to " + file + " (" + FileReasons.of(e, absolute) + ")", e);
-        }
+        AuditFile.checkWritable(file);
     }
 
     /** The absolute path of the file lines currently go to; it changes when the writer takes a {@link #switchTo}. */
