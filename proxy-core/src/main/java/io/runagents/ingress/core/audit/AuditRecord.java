@@ -71,4 +71,14 @@ public record AuditRecord(Instant ts, String requestId, Direction direction, Str
             throw new IllegalArgumentException("durationMs: " + durationMs + " (expected: >= 0)");
         }
     }
+
+    /**
+     * This record with another outcome, the decision, rule and timing kept: for example status 499 and
+     * reason {@code client_closed} when the client left while the line waited for room
+     * ({@link AuditTicket#replace}), so the line does not claim an answer nobody received.
+     */
+    public AuditRecord withStatus(int status, String reason) {
+        return new AuditRecord(ts, requestId, direction, user, provider, agent, tool, method, path, status, decision,
+                reason, rule, durationMs);
+    }
 }

@@ -135,7 +135,10 @@ public final class ProxyMetrics implements AutoCloseable {
         });
     }
 
-    /** Publishes the audit writer: lines written, lines waiting, and answers waiting for room. */
+    /**
+     * Publishes the audit writer: lines written, lines waiting (the queue's depth), answers waiting for room,
+     * failed write attempts, and requests refused because their line found no room in time.
+     */
     public void bindAudit(AuditLog audit) {
         FunctionCounter.builder(PREFIX + "audit.lines.written", audit, AuditLog::written)
                 .description("Audit lines written").register(registry);
@@ -143,6 +146,12 @@ public final class ProxyMetrics implements AutoCloseable {
                 .description("Audit lines waiting for the writer").register(registry);
         Gauge.builder(PREFIX + "audit.parked", audit, AuditLog::parked)
                 .description("Answers waiting for room in the audit queue").register(registry);
+        FunctionCounter.builder(PREFIX + "audit.write.failures", audit, AuditLog::writeFailures)
+                .description("Failed attempts to write, flush, fsync or rotate the audit file (each retry counts)")
+                .register(registry);
+        FunctionCounter.builder(PREFIX + "audit.unavailable", audit, AuditLog::timedOut)
+                .description("Requests refused 503 audit_unavailable: their audit line found no room within "
+                        + "audit.maxWaitMillis").register(registry);
     }
 
     /**
