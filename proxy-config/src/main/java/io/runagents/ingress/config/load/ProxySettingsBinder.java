@@ -35,8 +35,9 @@ final class ProxySettingsBinder {
         });
         AuditSettings audit = section(root, "audit", D.audit(), r -> {
             String file = r.string("file");
-            r.checkUnknown("file");
-            return new AuditSettings(or(file, D.audit().file()));
+            Integer maxWait = r.integer("maxWaitMillis", 0);
+            r.checkUnknown("file", "maxWaitMillis");
+            return new AuditSettings(or(file, D.audit().file()), or(maxWait, D.audit().maxWaitMillis()));
         });
         IdentityContextSettings identityContext = section(root, "identityContext", D.identityContext(), r -> {
             String keyFile = r.string("signingKeyFile");

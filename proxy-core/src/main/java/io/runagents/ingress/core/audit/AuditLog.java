@@ -144,20 +144,6 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
-     * The offer of before {@link #maxWait()}: a parked record waits as long as it takes, and its line is written.
-     *
-     * @return true if accepted now ({@code onAccepted} will not run); false if parked until {@code onAccepted} runs
-     * @deprecated a full disk then stalls requests without bound; use
-     *             {@link #offer(AuditRecord, ScheduledExecutorService, Runnable, Runnable)}
-     */
-    @Deprecated
-    public boolean offer(AuditRecord record, Executor callbackExecutor, Runnable onAccepted) {
-        Objects.requireNonNull(record, "record");
-        return !queue.offer(record, Objects.requireNonNull(callbackExecutor, "callbackExecutor"),
-                Objects.requireNonNull(onAccepted, "onAccepted"), null, 0).parked();
-    }
-
-    /**
      * Sets how long a record offered from now on may wait for room before it times out
      * ({@code audit.maxWaitMillis}; reloads change it live). Zero refuses at once when there is no room.
      */

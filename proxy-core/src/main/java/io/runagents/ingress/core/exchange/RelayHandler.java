@@ -1,12 +1,10 @@
 package io.runagents.ingress.core.exchange;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
@@ -20,7 +18,6 @@ import io.runagents.ingress.core.http.WireError;
 import io.runagents.ingress.core.transport.ConnectionTracker;
 import io.runagents.ingress.core.upstream.UpstreamListener;
 import io.runagents.ingress.core.upstream.ConnectionPool;
-import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,14 +44,12 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter implements 
     // The current exchange; all null / false between exchanges.
     private Exchange exchange;
     private Channel upstream;
-    private final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>(2);
-    private boolean requestComplete;
+    private final RequestBody body = new RequestBody();
+    /** The answer's start, held back while the audit trail is stalled. */
+    private final ResponseHold hold = new ResponseHold();
     private boolean responseStarted;
     private boolean skipInterimEnd;
     private boolean upstreamKeepAlive;
-    /** After a WebSocket upgrade: raw bytes both ways; the tunnel's exchange stays for its reads. */
-    private Exchange tunnel;
-    private long bodyBytes;
     private int status;
     /** The client's address as text, made once per connection (it is on every forwarded request). */
     private String clientIp;
@@ -78,9 +73,7 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter implements 
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof Exchange next) {
             start(next);
-        } else if (tunnel != null && msg instanceof ByteBuf bytes) {
-            upstream.write(bytes);
-        } else if (msg instanceof HttpContent content && exchange != null && !requestComplete) {
+        } else if (msg instanceof HttpContent content && exchange != null && !body.complete()) {
             forwardBody(content);
         } else {
             ReferenceCountUtil.release(msg); // the rest of a body whose exchange already ended
@@ -89,10 +82,9 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter implements 
 
     private void start(Exchange next) {
         exchange = next;
-        requestComplete = false;
+        body.reset();
         responseStarted = false;
         skipInterimEnd = false;
-        bodyBytes = 0;
         status = 0;
         ForwardedHeaders.addToRequest(next, services.tls(), clientIp);
         timer.start(next.upstreamRoute().timeoutSeconds());
@@ -115,61 +107,28 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter implements 
         pool.attach(channel, this);
         exchange.sentUpstream(System.nanoTime());
         channel.write(exchange.head());
-        if (upstreams.retried() && requestComplete && pendingBody.isEmpty()) {
-            channel.write(LastHttpContent.EMPTY_LAST_CONTENT); // the first attempt consumed the (empty) end
-        }
-        HttpContent content;
-        while ((content = pendingBody.poll()) != null) {
-            channel.write(content);
-        }
+        body.writeKeptTo(channel, upstreams.retried());
         channel.flush();
         channel.read();
-        if (!requestComplete && channel.isWritable()) {
+        if (!body.complete() && channel.isWritable()) {
             exchange.readMore();
         }
     }
 
     private void forwardBody(HttpContent content) {
-        if (content.decoderResult().isFailure()) {
-            refuseBody(content, WireError.BAD_REQUEST, "malformed request body");
-            return;
-        }
-        bodyBytes += content.content().readableBytes();
-        if (BodyLimit.exceeded(bodyBytes, exchange.upstreamRoute().maxBodyBytes())) {
-            refuseBody(content, WireError.REQUEST_ENTITY_TOO_LARGE, WireError.REQUEST_ENTITY_TOO_LARGE.description());
+        WireError refused = body.accept(content, exchange.upstreamRoute().maxBodyBytes(), upstream);
+        if (refused != null) {
+            // Refused in the middle of its body: the rest of it is never read, so the connection closes.
+            exchange.closeAfter();
+            fail(refused, refused == WireError.BAD_REQUEST ? "malformed request body" : refused.description());
             return;
         }
         timer.touch();
-        if (content instanceof LastHttpContent last) {
-            requestComplete = true;
-            if (!last.trailingHeaders().isEmpty()) {
-                // Client trailers are dropped, never merged: the upstream could read them as headers.
-                content = new DefaultLastHttpContent(last.content().retain());
-                last.release();
-            }
-        }
-        if (upstream != null) {
-            upstream.write(content);
-        } else {
-            pendingBody.add(content);
-        }
     }
 
-    /** Refuses the request in the middle of its body; the rest of it is never read, so the connection closes. */
-    private void refuseBody(HttpContent content, WireError error, String description) {
-        content.release();
-        exchange.closeAfter();
-        fail(error, description);
-    }
-
-    /** Whether the client is still to be read: a tunnel, or a request whose body is still coming. */
+    /** Whether the client is still to be read: a request whose body is still coming. */
     private boolean clientStillSending() {
-        return tunnel != null || (exchange != null && !requestComplete);
-    }
-
-    /** The exchange whose input is being read: the request's, or the tunnel's. */
-    private Exchange reading() {
-        return tunnel != null ? tunnel : exchange;
+        return exchange != null && !body.complete();
     }
 
     @Override
@@ -177,7 +136,7 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter implements 
         if (upstream != null) {
             upstream.flush();
             if (clientStillSending() && upstream.isWritable()) {
-                reading().readMore();
+                exchange.readMore();
             }
         }
         ctx.fireChannelReadComplete();
@@ -194,16 +153,14 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter implements 
     @Override
     public void onUpstreamWritabilityChanged(boolean writable) {
         if (writable && clientStillSending()) {
-            reading().readMore();
+            exchange.readMore();
         }
     }
 
     @Override
     public void onResponse(Object msg) {
         timer.touch();
-        if (tunnel != null) {
-            ctx.write(msg);
-        } else if (msg instanceof HttpObject object && object.decoderResult().isFailure()) {
+        if (msg instanceof HttpObject object && object.decoderResult().isFailure()) {
             ReferenceCountUtil.release(msg);
             upstreamFailed(upstreamName() + " sent a malformed response");
         } else if (msg instanceof HttpResponse response) {
@@ -214,7 +171,7 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter implements 
         } else if (msg instanceof LastHttpContent last) {
             finish(last);
         } else if (msg instanceof HttpContent content) {
-            ctx.write(content);
+            write(content);
         } else {
             ReferenceCountUtil.release(msg);
         }
@@ -243,7 +200,7 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter implements 
         // An answer before the whole request arrived (an upstream that did not wait for the body, or for the body
         // an Expect: 100-continue held back) leaves the rest of the body unread: the connection cannot carry
         // another request (RFC 9110 section 10.1.1), so the answer says close and the connection closes after it.
-        if (services.tracker().draining() || !requestComplete || (exchange.http10()
+        if (services.tracker().draining() || !body.complete() || (exchange.http10()
                 && !HttpUtil.isContentLengthSet(response) && !ForwardedHeaders.isBodyless(response, exchange))) {
             exchange.closeAfter();
         }
@@ -251,8 +208,19 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter implements 
         responseStarted = true;
         if (response instanceof LastHttpContent) {
             finish((LastHttpContent) response);
+        } else if (services.log().auditStalled()) {
+            hold.add(response);
         } else {
             ctx.write(response);
+        }
+    }
+
+    /** Writes a part of the answer, or holds it with the rest while the answer is held back. */
+    private void write(HttpContent content) {
+        if (!hold.holding()) {
+            ctx.write(content);
+        } else if (!hold.add(content)) {
+            hold.writeTo(ctx); // too large to hold: it streams on
         }
     }
 
@@ -262,17 +230,27 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter implements 
         Channel channel = upstream;
         // Not after HEAD: an upstream that wrongly sends a body with it would leave those bytes to be read as the
         // response of the next request on the connection, perhaps another user's.
-        boolean reusable = requestComplete && upstreamKeepAlive && done.head().method() != HttpMethod.HEAD;
+        boolean reusable = body.complete() && upstreamKeepAlive && done.head().method() != HttpMethod.HEAD;
         endExchange();
         if (reusable) {
             pool.release(channel);
         } else {
             channel.close();
         }
+        boolean wholeAnswer = hold.holding() || last instanceof HttpResponse; // nothing of it went out yet
         services.log().finished(ctx, done, status, null, () -> {
+            hold.writeTo(ctx);
             ChannelFuture written = ctx.writeAndFlush(last);
             if (done.closesConnection()) {
                 written.addListener(ChannelFutureListener.CLOSE);
+            }
+        }, () -> {
+            hold.release();
+            last.release();
+            if (wholeAnswer) {
+                services.log().refuseUnaudited(ctx, done);
+            } else {
+                ctx.close();
             }
         });
     }
@@ -287,17 +265,11 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter implements 
 
     @Override
     public void onUpstreamClosed(Throwable cause) {
-        if (upstream == null || exchange == null && tunnel == null) {
-            return;
-        }
-        if (tunnel != null) {
-            upstream = null;
-            ctx.flush();
-            ctx.close();
+        if (upstream == null || exchange == null) {
             return;
         }
         upstream = null;
-        if (!responseStarted && upstreams.mayRetryFresh() && requestComplete && bodyBytes == 0) {
+        if (!responseStarted && upstreams.mayRetryFresh() && body.complete() && body.empty()) {
             // A pooled connection the upstream had closed while idle: one fresh attempt is safe, nothing was consumed.
             upstreams.retryFresh();
             return;
@@ -315,9 +287,10 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter implements 
      */
     private void fail(WireError error, String description) {
         Channel channel = upstream;
-        boolean started = responseStarted;
+        boolean started = responseStarted && !hold.holding(); // a held answer never reached the client
+        hold.release();
         Exchange failed = exchange;
-        if (!requestComplete) {
+        if (!body.complete()) {
             failed.closeAfter(); // the rest of the body will not be read
         }
         endExchange();
@@ -325,33 +298,33 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter implements 
             channel.close();
         }
         if (started) {
-            services.log().finished(ctx, failed, status, error.code(), ctx::close);
+            services.log().finished(ctx, failed, status, error.code(), ctx::close, ctx::close);
             return;
         }
         services.log().answer(ctx, failed, error, error.code(), description, null);
     }
 
+    /** The upstream accepted the WebSocket upgrade: from now on a {@link TunnelHandler} moves raw bytes. */
     private void switchToTunnel(HttpResponse response) {
         FullHttpResponse switching = ForwardedHeaders.switchingProtocols(ctx.alloc(), response, exchange);
-        services.log().finished(ctx, exchange, 101, null, () -> { });
-        timer.cancel();
-        tunnel = exchange;
+        services.log().finished(ctx, exchange, 101, null, () -> { }, () -> { });
+        TunnelHandler tunnel = new TunnelHandler(upstream, exchange);
+        timer.stop();
         exchange = null;
         ctx.writeAndFlush(switching);
         ctx.pipeline().remove(PipelineNames.CODEC);
         pool.switchToRawBytes(upstream);
-        upstream.read();
-        tunnel.readMore();
+        pool.attach(upstream, tunnel);
+        upstream = null;
+        ctx.pipeline().replace(this, PipelineNames.RELAY, tunnel);
+        tunnel.start();
     }
 
     private void endExchange() {
         timer.cancel();
         exchange = null;
         upstream = null;
-        HttpContent content;
-        while ((content = pendingBody.poll()) != null) {
-            content.release();
-        }
+        body.reset();
     }
 
     /** No byte either way for {@code timeoutSeconds}: 504, or a cut connection once the response started. */
@@ -360,7 +333,7 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter implements 
             return;
         }
         log.debug("[{}] {} timed out", ctx.channel().id(), exchange.targetName());
-        if (!requestComplete && !responseStarted) {
+        if (!body.complete() && !responseStarted) {
             // The client stopped sending its body: its own doing, not the upstream's.
             fail(WireError.REQUEST_TIMEOUT, WireError.REQUEST_TIMEOUT.description());
             return;
@@ -385,6 +358,7 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter implements 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         // The client left: cancel its upstream request rather than let the upstream work for nobody.
+        hold.release();
         Channel channel = upstream;
         Exchange abandoned = exchange;
         endExchange();
@@ -395,9 +369,8 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter implements 
             boolean shutdown = services.tracker().cutOff();
             int cutStatus = responseStarted ? status : WireError.SHUTDOWN.status().code();
             services.log().finished(ctx, abandoned, shutdown ? cutStatus : ExchangeLog.CLIENT_CLOSED_REQUEST,
-                    shutdown ? "shutdown" : "client_closed", () -> { });
+                    shutdown ? "shutdown" : "client_closed", () -> { }, () -> { });
         }
-        tunnel = null;
         if (channel != null) {
             channel.close();
         }

@@ -28,6 +28,8 @@ public enum WireError {
     TOOL_UNAVAILABLE(HttpResponseStatus.SERVICE_UNAVAILABLE, "the tool is not configured"),
     SHUTDOWN(HttpResponseStatus.SERVICE_UNAVAILABLE, "the proxy is shutting down"),
     SHUTTING_DOWN(HttpResponseStatus.SERVICE_UNAVAILABLE, "the proxy is shutting down"),
+    AUDIT_UNAVAILABLE(HttpResponseStatus.SERVICE_UNAVAILABLE,
+            "the audit trail cannot be written; nothing is served unaudited, try again later"),
     GATEWAY_TIMEOUT(HttpResponseStatus.GATEWAY_TIMEOUT, "the upstream did not answer in time");
 
     private final HttpResponseStatus status;

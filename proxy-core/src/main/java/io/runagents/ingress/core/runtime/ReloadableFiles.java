@@ -76,6 +76,7 @@ public final class ReloadableFiles {
         // Lines of requests that began before the swap may land in the new file, still in order. A file that
         // cannot be opened (checked in prepare, but disks change) is logged and the lines stay where they were.
         audit.switchTo(prepared.auditFile());
+        audit.maxWait(Duration.ofMillis(next.audit().maxWaitMillis()));
     }
 
     /**

@@ -98,7 +98,7 @@ public final class ProxyServer implements AutoCloseable {
         metrics.connectionsGauge("egress", egressTracker::openConnections);
         metrics.bindIdentity(config::providers);
         metrics.bindAudit(audit);
-        this.readiness = new ReadinessReport(config, () -> draining);
+        this.readiness = new ReadinessReport(config, () -> draining, audit::health);
         this.tlsWatch = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("runagents-tls-watch", true));
         this.adminIo = Executors.newSingleThreadExecutor(new DefaultThreadFactory("runagents-admin-io", true));
     }
@@ -147,7 +147,10 @@ public final class ProxyServer implements AutoCloseable {
 
     private static AuditLog openAudit(ProxySettings settings) {
         try {
-            return AuditLog.open(Path.of(settings.audit().file()), AuditLog.DEFAULT_CAPACITY, Clock.systemUTC());
+            AuditLog audit = AuditLog.open(Path.of(settings.audit().file()), AuditLog.DEFAULT_CAPACITY,
+                    Clock.systemUTC());
+            audit.maxWait(Duration.ofMillis(settings.audit().maxWaitMillis()));
+            return audit;
         } catch (IOException e) {
             throw new IllegalStateException("audit.file: cannot open " + settings.audit().file() + ": "
                     + e.getMessage(), e);

@@ -29,7 +29,7 @@ final class AuditFixtures {
     static AuditRecord record(int producer, int seq) {
         return new AuditRecord(Instant.parse("2030-01-01T10:00:00.123Z"), "p" + producer + "-" + seq,
                 AuditRecord.Direction.EGRESS, "user" + producer, "okta", "support-agent", "github",
-                "GET", "/repos/" + seq, 200, AuditRecord.Decision.ALLOW, null, "github-engineering-only#0", 7);
+                "GET", "/repos/" + seq, 200, AuditRecord.Decision.ALLOW, null, "github-engineering-only#0", 7, null);
     }
 
     /** The rotated files of {@code active} in the order they were written, then {@code active} itself. */

@@ -208,7 +208,7 @@ class AuditLogTest {
     /** Loads and links the offer path once, so the first timed offers do not pay for class loading. */
     private static void warmUp(AuditLog log) throws Exception {
         log.offer(new AuditRecord(record(0, 0).ts(), "warm-up", AuditRecord.Direction.INGRESS, null, null,
-                null, null, "GET", "/", 200, AuditRecord.Decision.ALLOW, null, null, 0), DIRECT, NOTHING, NOTHING);
+                null, null, "GET", "/", 200, AuditRecord.Decision.ALLOW, null, null, 0, null), DIRECT, NOTHING, NOTHING);
         log.flush().get(5, TimeUnit.SECONDS);
     }
 

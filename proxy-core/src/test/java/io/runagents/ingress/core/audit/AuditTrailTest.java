@@ -60,7 +60,7 @@ class AuditTrailTest {
     private static final String HOST = "portal.example.test";
     private static final String API_KEY = "sk_live_never_in_the_audit";
     private static final List<String> FIELDS = List.of("ts", "request_id", "direction", "user", "provider", "agent",
-            "tool", "method", "path", "status", "decision", "reason", "rule", "duration_ms");
+            "tool", "method", "path", "status", "decision", "reason", "rule", "duration_ms", "context_id");
 
     private final ContextSigningKey contextKey = ContextSigningKey.generate();
     /** The request id each test-made context is used with (an agent passes on the X-Request-ID it received). */
@@ -221,6 +221,11 @@ class AuditTrailTest {
         assertThat(repos.get("path").asText()).isEqualTo("/tools/github/repos/x");
         assertThat(repos.get("rule").asText()).isEqualTo("github-engineering-only#0");
         assertThat(repos.get("duration_ms").asLong()).isGreaterThanOrEqualTo(100);
+
+        // The tool calls name the agent that made them and join the client request through the context's id.
+        String contextId = com.nimbusds.jwt.SignedJWT.parse(context).getJWTClaimsSet().getJWTID();
+        assertThat(lines).allSatisfy(l -> assertThat(l.get("context_id").asText()).isEqualTo(contextId));
+        assertThat(only(lines, "egress", "github").get("agent").asText()).isEqualTo("assistant");
 
         JsonNode invoice = only(lines, "egress", "finance");
         assertThat(invoice.get("method").asText()).isEqualTo("POST");

@@ -66,6 +66,13 @@ public final class TestConfigs {
         return tempDataDir();
     }
 
+    /** Default settings with the audit trail where {@code audit} says. */
+    public static ProxySettings settings(io.runagents.ingress.config.model.AuditSettings audit) {
+        ProxySettings d = ProxySettings.DEFAULTS;
+        return new ProxySettings(LOOPBACK, DATA_DIR, d.tls(), Limits.DEFAULTS, d.jwks(), d.tokenCache(), audit,
+                d.identityContext(), d.tokenStore());
+    }
+
     public static ProxySettings settings(Limits limits) {
         ProxySettings d = ProxySettings.DEFAULTS;
         return new ProxySettings(LOOPBACK, DATA_DIR, d.tls(), limits, d.jwks(), d.tokenCache(), newAuditFile(),
