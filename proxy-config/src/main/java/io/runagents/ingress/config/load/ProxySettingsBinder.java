@@ -1,5 +1,6 @@
 package io.runagents.ingress.config.load;
 
+import io.runagents.ingress.config.model.AdminSettings;
 import io.runagents.ingress.config.model.AuditSettings;
 import io.runagents.ingress.config.model.HostPort;
 import io.runagents.ingress.config.model.IdentityContextSettings;
@@ -10,12 +11,13 @@ import io.runagents.ingress.config.model.ProxySettings;
 import io.runagents.ingress.config.model.TlsSettings;
 import io.runagents.ingress.config.model.TokenCacheSettings;
 import io.runagents.ingress.config.model.TokenStoreSettings;
+import java.util.List;
 import java.util.function.Function;
 
 /** Binds {@code proxy.yaml}; every field is optional and falls back to {@link ProxySettings#DEFAULTS}. */
 final class ProxySettingsBinder {
     static final String[] FIELDS = {"listen", "dataDir", "tls", "limits", "jwks", "tokenCache", "audit",
-        "identityContext", "tokenStore"};
+        "identityContext", "tokenStore", "admin"};
     private static final ProxySettings D = ProxySettings.DEFAULTS;
 
     private ProxySettingsBinder() {
@@ -48,11 +50,17 @@ final class ProxySettingsBinder {
                     or(issuer, D.identityContext().issuer()));
         });
         TokenStoreSettings tokenStore = section(root, "tokenStore", D.tokenStore(), ProxySettingsBinder::tokenStore);
+        AdminSettings admin = section(root, "admin", D.admin(), r -> {
+            List<String> hosts = r.value("allowedHosts") == null ? List.of() : r.strings("allowedHosts", Values::hostname);
+            r.checkUnknown("allowedHosts");
+            return new AdminSettings(hosts == null ? List.of() : hosts);
+        });
         root.checkUnknown(FIELDS);
         if (root.document().hasErrors()) {
             return null;
         }
-        return new ProxySettings(listen, dataDir, tls, limits, jwks, tokenCache, audit, identityContext, tokenStore);
+        return new ProxySettings(listen, dataDir, tls, limits, jwks, tokenCache, audit, identityContext, tokenStore,
+                admin);
     }
 
     private static <T> T section(FieldReader root, String key, T defaults, Function<FieldReader, T> bind) {

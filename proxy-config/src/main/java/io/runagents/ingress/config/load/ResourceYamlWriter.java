@@ -110,6 +110,15 @@ public final class ResourceYamlWriter {
         if (a.maxBodyBytes() != null) {
             y.literal(2, "maxBodyBytes", a.maxBodyBytes());
         }
+        if (a.resource() != null) {
+            y.scalar(2, "resource", a.resource().toString());
+        }
+        if (!a.requiredScopes().isEmpty()) {
+            y.flowList(2, "requiredScopes", a.requiredScopes());
+        }
+        if (!a.corsOrigins().isEmpty()) {
+            y.open(2, "cors").flowList(4, "allowedOrigins", a.corsOrigins());
+        }
         return y.toString();
     }
 
@@ -153,6 +162,8 @@ public final class ResourceYamlWriter {
             list(y, "domains", rule.domains());
             list(y, "methods", rule.methods());
             list(y, "paths", rule.paths());
+            list(y, "scopes", rule.scopes());
+            list(y, "agents", rule.agents());
         }
         return y.toString();
     }

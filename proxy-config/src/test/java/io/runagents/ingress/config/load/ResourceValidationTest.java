@@ -233,4 +233,65 @@ class ResourceValidationTest {
         assertThat(YamlConfigLoader.loadDocuments("tools", "x.yaml", "# empty\n"))
                 .isEqualTo(new DocumentsLoadResult.Parsed(Resources.EMPTY));
     }
+
+    private static final ResourceKind AGENTS = ResourceKind.AGENTS;
+    private static final String MCP_AGENT = """
+            name: mcp
+            spec:
+              host: mcp.corp.com
+              pathPrefix: /mcp
+              upstream: http://127.0.0.1:9000
+              resource: https://mcp.corp.com/mcp
+              requiredScopes: [mcp:tools, files.read]
+              cors: { allowedOrigins: ["https://App.Example.com", "http://localhost:6274"] }
+            """;
+
+    @Test
+    void discoveryFieldsOfAnAgent() {
+        Agent a = documents(AGENTS, MCP_AGENT).agents().get(0);
+        assertThat(a.resource()).isEqualTo(URI.create("https://mcp.corp.com/mcp"));
+        assertThat(a.requiredScopes()).containsExactly("mcp:tools", "files.read");
+        assertThat(a.corsOrigins()).containsExactly("https://app.example.com", "http://localhost:6274");
+        assertThat(a.allowsOrigin("https://app.example.com")).isTrue();
+        assertThat(a.allowsOrigin("https://evil.example.com")).isFalse();
+        Agent plain = documents(AGENTS, testingAgent()).agents().get(0);
+        assertThat(plain.resource()).isNull();
+        assertThat(plain.requiredScopes()).isEmpty();
+        assertThat(plain.corsOrigins()).isEmpty();
+    }
+
+    @Test
+    void badDiscoveryFieldsAreReportedAtTheirField() {
+        String bad = MCP_AGENT.replace("https://mcp.corp.com/mcp", "http://mcp.corp.com/other?x=1")
+                .replace("[mcp:tools, files.read]", "[\"mcp tools\"]")
+                .replace("[\"https://App.Example.com\", \"http://localhost:6274\"]", "[\"*\", \"https://a.example/path\"]");
+        assertThat(documentErrors(AGENTS, bad)).containsExactly(
+                "in.yaml:6:13: spec.resource: must be an https:// URL (http:// only for loopback hosts)",
+                "in.yaml:7:20: spec.requiredScopes[0]: \"mcp tools\" (expected: a scope: printable ASCII without"
+                        + " spaces, quotes or backslashes)",
+                "in.yaml:8:33: spec.cors.allowedOrigins[1]: \"https://a.example/path\" (expected: an origin such as"
+                        + " https://app.example.com, or *)");
+        assertThat(documentErrors(AGENTS, MCP_AGENT.replace("https://mcp.corp.com/mcp", "https://mcp.corp.com/other")))
+                .containsExactly("in.yaml:6:13: spec.resource: its path \"/other\" is not the agent's pathPrefix"
+                        + " \"/mcp\" (RFC 9728 section 3.3)");
+        assertThat(documentErrors(AGENTS, MCP_AGENT.replace("[\"https://App.Example.com\", \"http://localhost:6274\"]",
+                "[\"*\", \"https://a.example\"]"))).containsExactly("in.yaml:8:27: spec.cors.allowedOrigins: \"*\" mixed"
+                + " with origins (expected: either [\"*\"] or a list of origins)");
+    }
+
+    @Test
+    void pathsTheProxyAnswersItselfCannotBeAgentPrefixes() {
+        for (String prefix : new String[] {"/oauth", "/oauth/callback", "/.well-known/oauth-protected-resource",
+            "/.well-known/oauth-protected-resource/mcp"}) {
+            assertThat(documentErrors(AGENTS, testingAgent().replace("pathPrefix: /a", "pathPrefix: " + prefix)))
+                    .as(prefix).singleElement().asString().contains("spec.pathPrefix: \"" + prefix + "\" (expected: a"
+                            + " path outside");
+        }
+        assertThat(documents(AGENTS, testingAgent().replace("pathPrefix: /a", "pathPrefix: /oauthx")).agents())
+                .hasSize(1);
+    }
+
+    private static String testingAgent() {
+        return io.runagents.ingress.config.testing.ResourceYaml.AGENT.formatted("plain", "a");
+    }
 }

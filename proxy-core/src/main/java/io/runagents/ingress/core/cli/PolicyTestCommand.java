@@ -34,6 +34,10 @@ final class PolicyTestCommand implements Callable<Integer> {
     private String email;
     @Option(names = "--groups", split = ",", description = "the user's groups, comma-separated")
     private List<String> groups = List.of();
+    @Option(names = "--scopes", split = "[ ,]", description = "the token's scopes, comma- or space-separated")
+    private List<String> scopes = List.of();
+    @Option(names = "--from-agent", description = "for --tool: the calling agent (the identity context's aud)")
+    private String fromAgent;
     @ArgGroup(exclusive = true, multiplicity = "1")
     private Target target;
     @Option(names = "--method", defaultValue = "GET", description = "HTTP method (default: ${DEFAULT-VALUE})")
@@ -74,7 +78,8 @@ final class PolicyTestCommand implements Callable<Integer> {
                     + " (the proxy answers such a request 400)");
         }
         String verb = method.toUpperCase(Locale.ROOT);
-        Subject subject = new Subject(user, email != null ? email : user.contains("@") ? user : null, groups);
+        Subject subject = new Subject(user, email != null ? email : user.contains("@") ? user : null, groups,
+                scopes.stream().filter(s -> !s.isEmpty()).toList(), target.tool != null ? fromAgent : null);
         PolicyEngine engine = PolicyEngine.of(snapshot.policies());
         List<PolicyEngine.RuleCheck> checks = target.tool != null
                 ? engine.explainTool(name, subject, verb, normalized)

@@ -54,6 +54,7 @@ public final class Exchange {
     private String refusal;
     private String contextId;
     private String callingAgent;
+    private String allowedOrigin;
     private long upstreamSentNanos;
 
     Exchange(HttpRequest head, RuntimeConfig config, ListenerProfile profile, long startNanos, Input input) {
@@ -215,6 +216,16 @@ public final class Exchange {
 
     public void contextId(String contextId) {
         this.contextId = contextId;
+    }
+
+    /** The caller is a browser page of {@code origin}, which the agent's CORS settings allow. */
+    public void allowOrigin(String origin) {
+        this.allowedOrigin = origin;
+    }
+
+    /** The allowed cross-origin caller, whose answers carry CORS headers; null when there is none. */
+    public String allowedOrigin() {
+        return allowedOrigin;
     }
 
     /** What the target's policies decided. */

@@ -59,7 +59,28 @@ public final class ExchangeLog {
                 Consumer<HttpHeaders> headers) {
         finished(ctx, exchange, error.status().code(), reason, () -> ErrorResponses.send(ctx,
                 exchange.head().method(), error, description, exchange.requestId(), exchange.closesConnection(),
-                headers), () -> refuseUnaudited(ctx, exchange));
+                withCors(exchange, headers)), () -> refuseUnaudited(ctx, exchange));
+    }
+
+    /** Sends a document the proxy answers with itself (not a refusal) and records it. */
+    void reply(ChannelHandlerContext ctx, Exchange exchange, Verdict.Reply reply) {
+        finished(ctx, exchange, reply.status().code(), null, () -> ErrorResponses.reply(ctx,
+                exchange.head().method(), reply.status(), reply.contentType(), reply.body(), exchange.requestId(),
+                exchange.closesConnection(), withCors(exchange, reply.headers())),
+                () -> refuseUnaudited(ctx, exchange));
+    }
+
+    /** A refusal or reply to an allowed cross-origin caller says so, as the agent's own answers do. */
+    private static Consumer<HttpHeaders> withCors(Exchange exchange, Consumer<HttpHeaders> headers) {
+        if (exchange.allowedOrigin() == null) {
+            return headers;
+        }
+        return h -> {
+            if (headers != null) {
+                headers.accept(h);
+            }
+            CorsHeaders.addTo(h, exchange.allowedOrigin());
+        };
     }
 
     /**

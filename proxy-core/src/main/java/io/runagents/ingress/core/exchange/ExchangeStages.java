@@ -70,6 +70,9 @@ public final class ExchangeStages extends ChannelInboundHandlerAdapter {
             run(ctx, exchange, stage + 1);
         } else if (verdict instanceof Verdict.Refusal refusal) {
             refuse(ctx, exchange, refusal);
+        } else if (verdict instanceof Verdict.Reply reply) {
+            discardBodyAfterAnswer(exchange);
+            log.reply(ctx, exchange, reply);
         } else {
             wait(ctx, exchange, stage, (Verdict.Later<?>) verdict);
         }
@@ -124,17 +127,22 @@ public final class ExchangeStages extends ChannelInboundHandlerAdapter {
      * the answer waits for the audit line to be accepted).
      */
     private void refuse(ChannelHandlerContext ctx, Exchange exchange, Verdict.Refusal refusal) {
+        exchange.refuse(null);
+        discardBodyAfterAnswer(exchange);
+        WireError error = refusal.error();
+        String reason = exchange.refusal() != null ? exchange.refusal() : error.code();
+        log.answer(ctx, exchange, error, reason, refusal.description(), refusal.headers());
+    }
+
+    /** The proxy answers before the body: it is dropped as it comes, or the connection closes after the answer. */
+    private void discardBodyAfterAnswer(Exchange exchange) {
         HttpRequest head = exchange.head();
         discarding = !(head instanceof LastHttpContent);
-        exchange.refuse(null);
         // A client that sent Expect: 100-continue holds its body back until told; draining would swallow the next
         // request's bytes as that body, so the connection closes instead.
         if (!exchange.closesConnection() && (!smallBody(head) || HttpUtil.is100ContinueExpected(head))) {
             exchange.closeAfter();
         }
-        WireError error = refusal.error();
-        String reason = exchange.refusal() != null ? exchange.refusal() : error.code();
-        log.answer(ctx, exchange, error, reason, refusal.description(), refusal.headers());
     }
 
     private static boolean smallBody(HttpRequest head) {

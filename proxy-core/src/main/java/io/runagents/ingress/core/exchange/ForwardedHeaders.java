@@ -75,6 +75,9 @@ final class ForwardedHeaders {
      */
     static void prepareResponse(HttpResponse response, Exchange exchange) {
         prepare(response, exchange, exchange.closesConnection());
+        if (exchange.allowedOrigin() != null) {
+            CorsHeaders.addTo(response.headers(), exchange.allowedOrigin());
+        }
     }
 
     private static void prepare(HttpResponse response, Exchange exchange, boolean closeAfter) {

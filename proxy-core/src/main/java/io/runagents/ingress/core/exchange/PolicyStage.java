@@ -25,7 +25,8 @@ public final class PolicyStage implements Stage {
         UpstreamRoute route = exchange.upstreamRoute();
         PolicyEngine policies = exchange.config().policies();
         AuthResult.Authenticated user = exchange.user();
-        Subject subject = user == null ? Subject.ANONYMOUS : new Subject(user.userId(), user.email(), user.groups());
+        Subject subject = user == null ? Subject.ANONYMOUS : new Subject(user.userId(), user.email(), user.groups(),
+                user.scopes(), route instanceof ToolRoute ? exchange.agentName() : null);
         String method = exchange.head().method().name();
         String path = route.relativePath(exchange.path());
         PolicyDecision decision = route instanceof ToolRoute

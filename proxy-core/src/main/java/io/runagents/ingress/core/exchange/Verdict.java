@@ -1,6 +1,7 @@
 package io.runagents.ingress.core.exchange;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.runagents.ingress.core.http.WireError;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
@@ -8,7 +9,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /** What a {@link Stage} decided about a request head. */
-public sealed interface Verdict permits Verdict.Next, Verdict.Refusal, Verdict.Later {
+public sealed interface Verdict permits Verdict.Next, Verdict.Refusal, Verdict.Reply, Verdict.Later {
     /** On to the next stage (or the relay, after the last). Allocation-free: the common case. */
     Verdict NEXT = Next.INSTANCE;
 
@@ -24,6 +25,21 @@ public sealed interface Verdict permits Verdict.Next, Verdict.Refusal, Verdict.L
         public Refusal {
             Objects.requireNonNull(error, "error");
             Objects.requireNonNull(description, "description");
+        }
+    }
+
+    /**
+     * The proxy answers the request itself, not as a refusal: a document of its own such as an agent's
+     * protected-resource metadata, or a CORS preflight. The upstream never sees it; its audit line says allow.
+     *
+     * @param body the whole body (sent without it for HEAD)
+     * @param headers adds response headers; may be null
+     */
+    record Reply(HttpResponseStatus status, String contentType, byte[] body, Consumer<HttpHeaders> headers)
+            implements Verdict {
+        public Reply {
+            Objects.requireNonNull(status, "status");
+            Objects.requireNonNull(body, "body");
         }
     }
 

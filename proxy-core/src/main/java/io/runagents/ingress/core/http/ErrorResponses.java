@@ -65,6 +65,38 @@ public final class ErrorResponses {
         }
     }
 
+    /**
+     * Writes a document the proxy answers with as the whole answer and flushes it; with {@code close}, marks it
+     * {@code Connection: close} and closes the connection once it is written.
+     *
+     * @param contentType null for a reply without a body (204)
+     */
+    public static void reply(ChannelHandlerContext ctx, HttpMethod method, HttpResponseStatus status,
+                             String contentType, byte[] body, String requestId, boolean close,
+                             Consumer<HttpHeaders> headers) {
+        boolean withBody = !HttpMethod.HEAD.equals(method) && body.length > 0;
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                withBody ? ctx.alloc().buffer(body.length).writeBytes(body) : ctx.alloc().buffer(0));
+        if (contentType != null) {
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        }
+        if (status.code() != 204) {
+            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        }
+        if (requestId != null) {
+            response.headers().set(ProxyHeaders.X_REQUEST_ID, requestId);
+        }
+        if (headers != null) {
+            headers.accept(response.headers());
+        }
+        if (close) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.writeAndFlush(response);
+        }
+    }
+
     /** The JSON error document; {@code request_id} is omitted when null. */
     public static String jsonBody(String error, String description, String requestId) {
         StringBuilder sb = new StringBuilder(96 + description.length());

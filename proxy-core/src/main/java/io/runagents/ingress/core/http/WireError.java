@@ -18,6 +18,7 @@ public enum WireError {
     INVALID_TOKEN(HttpResponseStatus.UNAUTHORIZED, "the bearer token is not valid"),
     INVALID_CONTEXT(HttpResponseStatus.UNAUTHORIZED, "invalid or expired X-End-User-Context"),
     FORBIDDEN(HttpResponseStatus.FORBIDDEN, "forbidden"),
+    INSUFFICIENT_SCOPE(HttpResponseStatus.FORBIDDEN, "the token lacks scopes this agent requires"),
     NOT_FOUND(HttpResponseStatus.NOT_FOUND, "not found"),
     METHOD_NOT_ALLOWED(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed"),
     NAME_MISMATCH(HttpResponseStatus.BAD_REQUEST, "the document's name is not the one in the path"),

@@ -3,6 +3,7 @@ package io.runagents.ingress.core.ingress;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.runagents.ingress.config.model.Access;
+import io.runagents.ingress.config.model.Agent;
 import io.runagents.ingress.config.model.IdentityProvider;
 import io.runagents.ingress.core.exchange.Exchange;
 import io.runagents.ingress.core.exchange.Stage;
@@ -65,6 +66,10 @@ final class IdentityStage implements Stage {
     private Verdict decide(Exchange exchange, JwtAuthenticator authenticator, String token, AuthResult result) {
         String provider = authenticator.provider().name();
         if (result instanceof AuthResult.Authenticated user) {
+            Agent agent = ((AgentRoute) exchange.route()).agent();
+            if (!user.scopes().containsAll(agent.requiredScopes())) {
+                return insufficientScope(exchange, agent, user, provider);
+            }
             metrics.authResult(provider, "authenticated");
             admit(exchange, authenticator.provider(), user);
             return Verdict.NEXT;
@@ -100,6 +105,21 @@ final class IdentityStage implements Stage {
         exchange.contextId(context.id());
     }
 
+    /**
+     * A valid token without every scope the agent requires (SPEC section 11, RFC 6750 section 3.1): 403 with a
+     * challenge naming the scopes, so the client can ask the user for them.
+     */
+    private Verdict insufficientScope(Exchange exchange, Agent agent, AuthResult.Authenticated user, String provider) {
+        exchange.authenticated(user, false); // the audit line names the user who lacked the scope
+        exchange.refuse("insufficient_scope");
+        metrics.authResult(provider, "insufficient_scope");
+        String required = String.join(" ", agent.requiredScopes());
+        String challenge = "Bearer realm=\"" + exchange.host() + "\", error=\"insufficient_scope\", scope=\""
+                + required + "\", resource_metadata=\"" + ProtectedResource.metadataUrl(agent, exchange) + "\"";
+        return new Verdict.Refusal(WireError.INSUFFICIENT_SCOPE, "the token lacks scopes this agent requires: "
+                + required, h -> h.set(HttpHeaderNames.WWW_AUTHENTICATE, challenge));
+    }
+
     /** What a log may say about a token: a short hash and its (unverified, sanitised) issuer. */
     private static String describe(String token) {
         String issuer = TokenPeek.issuer(token).orElse("-").replaceAll("[^\\x20-\\x7e]", "?");
@@ -119,7 +139,10 @@ final class IdentityStage implements Stage {
             return Verdict.refuse(WireError.FORBIDDEN, rejected.description());
         }
         boolean tokenSent = reason != RejectReason.MISSING;
-        String challenge = "Bearer realm=\"" + exchange.host() + "\"" + (tokenSent
+        Agent agent = ((AgentRoute) exchange.route()).agent();
+        // RFC 9728 section 5.1: the challenge says where the metadata is, so an MCP client can find how to log in.
+        String challenge = "Bearer realm=\"" + exchange.host() + "\", resource_metadata=\""
+                + ProtectedResource.metadataUrl(agent, exchange) + "\"" + (tokenSent
                 ? ", error=\"invalid_token\", error_description=\"" + rejected.description() + "\"" : "");
         return new Verdict.Refusal(tokenSent ? WireError.INVALID_TOKEN : WireError.UNAUTHORIZED,
                 tokenSent ? rejected.description() : WireError.UNAUTHORIZED.description(),

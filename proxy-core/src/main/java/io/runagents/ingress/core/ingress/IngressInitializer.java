@@ -32,7 +32,8 @@ import java.util.function.Supplier;
 /**
  * The ingress pipeline, top to bottom: connection limit, TLS, idle timeout, HTTP codec, one request at a
  * time (each an {@code Exchange}), the stages (guard: framing, host, path, id, header hygiene; agent routing;
- * identity for authenticated agents; the agent's policies), relay to the agent.
+ * the endpoints the proxy answers itself (discovery); CORS preflights; identity and required scopes for
+ * authenticated agents; the agent's policies), relay to the agent.
  */
 public final class IngressInitializer extends ChannelInitializer<SocketChannel> {
     private final Supplier<RuntimeConfig> config;
@@ -58,8 +59,8 @@ public final class IngressInitializer extends ChannelInitializer<SocketChannel> 
         this.plainServices = new ListenerServices(ListenerProfile.INGRESS, connector::pool, log, tracker, false);
         this.tlsServices = new ListenerServices(ListenerProfile.INGRESS, connector::pool, log, tracker, true);
         this.limit = new ConnectionLimitHandler(tracker, () -> config.get().snapshot().proxy().limits().maxConnections());
-        this.stages = List.of(RequestGuard.INSTANCE, AgentRoutingStage.INSTANCE,
-                new IdentityStage(metrics, contextKeys), PolicyStage.INSTANCE);
+        this.stages = List.of(RequestGuard.INSTANCE, AgentRoutingStage.INSTANCE, ProxyEndpointStage.INSTANCE,
+                CorsStage.INSTANCE, new IdentityStage(metrics, contextKeys), PolicyStage.INSTANCE);
     }
 
     @Override

@@ -13,6 +13,10 @@ import java.util.Map;
  * segment-wise path prefix wins.
  */
 public final class RouteTable {
+    /** RFC 9728's well-known path; the resource's own path follows it. */
+    public static final String METADATA = "/.well-known/oauth-protected-resource";
+    /** The consent endpoints' paths. */
+    public static final String OAUTH = "/oauth";
     private static final Comparator<AgentRoute> LONGEST_PREFIX_FIRST =
             Comparator.comparingInt((AgentRoute r) -> r.pathPrefix().length()).reversed();
 
@@ -57,6 +61,14 @@ public final class RouteTable {
      * @param path normalised
      */
     public Route match(String host, String path) {
+        if (under(path, METADATA)) {
+            String resourcePath = path.length() == METADATA.length() ? "/" : path.substring(METADATA.length());
+            return new EndpointRoute(EndpointRoute.ProxyEndpoint.PROTECTED_RESOURCE_METADATA,
+                    withPrefix(host, resourcePath));
+        }
+        if (under(path, OAUTH)) {
+            return new EndpointRoute(EndpointRoute.ProxyEndpoint.OAUTH, null);
+        }
         List<AgentRoute> routes = byHost.get(host);
         if (routes != null) {
             AgentRoute route = firstMatch(routes, path);
@@ -66,6 +78,16 @@ public final class RouteTable {
         }
         AgentRoute fallbackRoute = firstMatch(fallback, path);
         return fallbackRoute != null ? fallbackRoute : NoRoute.INSTANCE;
+    }
+
+    /** The agent whose route on {@code host} has exactly {@code prefix}: what a metadata path names. */
+    private AgentRoute withPrefix(String host, String prefix) {
+        Route route = match(host, prefix);
+        return route instanceof AgentRoute agent && agent.pathPrefix().equals(prefix) ? agent : null;
+    }
+
+    private static boolean under(String path, String prefix) {
+        return path.startsWith(prefix) && (path.length() == prefix.length() || path.charAt(prefix.length()) == '/');
     }
 
     /** The route of the agent called {@code name}, or null when no such agent is configured. */
