@@ -32,6 +32,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -172,8 +173,9 @@ public final class ProxyServer implements AutoCloseable {
         IdentityContextVerifier verifier = new IdentityContextVerifier(contextKeys, Clock.systemUTC());
         egress = listeners.bind("egress", settings.listen().egress(), new EgressInitializer(config,
                 egressTracker, connector, metrics, audit, verifier, environment));
+        // List::of until proxy.yaml has admin.allowedHosts: then the live snapshot's list, read per request.
         admin = listeners.bind("admin", settings.listen().admin(), new AdminInitializer(adminHandler =
-                new AdminHandler(metrics, readiness::readiness, contextKeys::publicJwksJson)));
+                new AdminHandler(metrics, readiness::readiness, contextKeys::publicJwksJson, List::of)));
         log.info("ingress listening on {} ({}), egress on {}, admin on {}; {} transport", ingress.localAddress(),
                 tls.context() == null ? "http" : "https", egress.localAddress(), admin.localAddress(),
                 transport.name().toLowerCase(Locale.ROOT));
