@@ -17,6 +17,7 @@ import io.runagents.ingress.core.identity.ContextSigningKey;
 import io.runagents.ingress.core.identity.IdentityContextVerifier;
 import io.runagents.ingress.core.ingress.IngressInitializer;
 import io.runagents.ingress.core.metrics.ProxyMetrics;
+import io.runagents.ingress.core.metrics.RequestRates;
 import io.runagents.ingress.core.runtime.ConfigReloader;
 import io.runagents.ingress.core.runtime.LiveConfig;
 import io.runagents.ingress.core.runtime.ReadinessReport;
@@ -69,7 +70,7 @@ public final class ProxyServer implements AutoCloseable {
     private final UnaryOperator<String> environment;
     private final ReadinessReport readiness;
     private final ScheduledExecutorService tlsWatch;
-    private final ExecutorService adminIo;
+    private final ScheduledExecutorService adminIo;
     private Channel ingress;
     private Channel egress;
     private Channel admin;
@@ -100,7 +101,7 @@ public final class ProxyServer implements AutoCloseable {
         metrics.bindAudit(audit);
         this.readiness = new ReadinessReport(config, () -> draining);
         this.tlsWatch = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("runagents-tls-watch", true));
-        this.adminIo = Executors.newSingleThreadExecutor(new DefaultThreadFactory("runagents-admin-io", true));
+        this.adminIo = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("runagents-admin-io", true));
     }
 
     /**
@@ -191,6 +192,7 @@ public final class ProxyServer implements AutoCloseable {
         AdminApiHandler api = new AdminApiHandler(store, new ResourceFiles(store.confDir(), Clock.systemUTC()),
                 adminIo, options.adminToken());
         api.providerStatus(readiness::providerStatus);
+        api.requestRates(RequestRates.sampled(metrics, adminIo, Duration.ofSeconds(10), 30));
         adminHandler.api(api);
         return reloader;
     }
