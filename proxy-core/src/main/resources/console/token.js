@@ -41,6 +41,8 @@ function checks(answer) {
       answer.accepted ? 'Accepted' : 'Refused'),
     h('p', {}, 'Identity provider: ', h('span', {class: 'name'}, answer.identityProvider), ' (issuer ',
       answer.issuer, ')'),
+    answer.user ? h('p', {}, answer.accepted ? 'X-End-User-ID: ' : 'User ID claim (not accepted): ',
+      h('span', {class: 'name', id: 'token-user'}, answer.user)) : null,
     h('ul', {class: 'checks', id: 'token-checks'}, answer.checks.map((c) => h('li', {'data-check': c.name},
       h('span', {class: 'badge ' + (c.passed ? 'pass' : 'fail')}, c.passed ? 'pass' : 'fail'), ' ',
       h('span', {class: 'check-name'}, c.name), ' ', h('span', {class: 'detail'}, c.detail)))));

@@ -116,8 +116,11 @@ public final class AdminApiHandler {
 
     private CompletionStage<AdminReply> reply(Call call) {
         try {
-            AdminEndpoint endpoint = call.segments().size() == 1 ? endpoints.get(call.segments().get(0)) : null;
-            return endpoint != null ? endpoint.answer(call) : resources.answer(call);
+            AdminEndpoint endpoint = endpoints.get(call.segments().get(0));
+            if (endpoint != null && (call.segments().size() == 1 || endpoint.takesSubPaths())) {
+                return endpoint.answer(call);
+            }
+            return resources.answer(call);
         } catch (Exception e) {
             return CompletableFuture.failedFuture(e);
         }

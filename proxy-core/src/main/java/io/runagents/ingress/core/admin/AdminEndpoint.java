@@ -8,4 +8,9 @@ import java.util.concurrent.CompletionStage;
  */
 interface AdminEndpoint {
     CompletionStage<AdminReply> answer(AdminApiHandler.Call call) throws Exception;
+
+    /** Whether it also answers {@code /admin/<name>/...} (such as {@code DELETE /admin/grants/<tool>}). */
+    default boolean takesSubPaths() {
+        return false;
+    }
 }

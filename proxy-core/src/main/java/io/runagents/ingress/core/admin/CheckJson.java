@@ -18,10 +18,14 @@ import java.util.List;
 public final class CheckJson {
     private CheckJson() { }
 
-    /** {@code {"accepted", "identityProvider", "issuer", "error"?, "checks": [{"name", "passed", "detail"}]}}. */
+    /**
+     * {@code {"accepted", "identityProvider", "issuer", "user", "error"?, "checks": [{"name", "passed",
+     * "detail"}]}}; {@code user} is the token's user id claim, unverified unless accepted.
+     */
     public static ObjectNode write(TokenCheck.Result result) {
         ObjectNode body = AdminReply.JSON.createObjectNode().put("accepted", result.accepted())
-                .put("identityProvider", result.provider()).put("issuer", result.issuer());
+                .put("identityProvider", result.provider()).put("issuer", result.issuer())
+                .put("user", result.user());
         if (result.refusal() != null) {
             body.put("error", result.refusal());
         }
@@ -38,7 +42,7 @@ public final class CheckJson {
         body.path("checks").forEach(c -> checks.add(new TokenDiagnostics.Check(c.path("name").asText(),
                 c.path("passed").asBoolean(), c.path("detail").asText())));
         return new TokenCheck.Result(text(body, "identityProvider"), text(body, "issuer"), text(body, "error"),
-                checks);
+                checks, text(body, "user"));
     }
 
     /**

@@ -1,10 +1,14 @@
 package io.runagents.ingress.core.identity;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.runagents.ingress.config.model.IdentityProvider;
 import io.runagents.ingress.core.http.Authority;
 import io.runagents.ingress.jwt.TokenDiagnostics;
 import io.runagents.ingress.jwt.jwks.JwksException;
 import io.runagents.ingress.jwt.jwks.JwksSnapshot;
+import io.runagents.ingress.jwt.verify.CompactToken;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +22,8 @@ import java.util.Objects;
  * configuration. Blocks the calling thread for the key fetch (up to {@code fetchTimeout}): never an event loop.
  */
 public final class TokenCheck {
+    private static final ObjectMapper CLAIMS = new ObjectMapper();
+
     private TokenCheck() { }
 
     /**
@@ -40,8 +46,11 @@ public final class TokenCheck {
      * @param issuer   that provider's issuer; null with it
      * @param refusal  why no provider checks the token (the ingress would answer 401); null when one did
      * @param checks   every check, in the order the ingress runs them, a failed key fetch first as {@code keys}
+     * @param user     the provider's user id claim as the token carries it (what {@code X-End-User-ID} would be
+     *                 if it is accepted); null when it has none or no provider checked it
      */
-    public record Result(String provider, String issuer, String refusal, List<TokenDiagnostics.Check> checks) {
+    public record Result(String provider, String issuer, String refusal, List<TokenDiagnostics.Check> checks,
+                         String user) {
         public Result {
             checks = List.copyOf(checks);
         }
@@ -68,7 +77,7 @@ public final class TokenCheck {
                 ? ProviderChoice.issuedBy(settings.providers(), token).orElse(null)
                 : ProviderChoice.of(settings.providers()).choose(provider, routingHost, token);
         if (idp == null) {
-            return new Result(null, null, noProvider(settings.providers(), routingHost, provider), List.of());
+            return new Result(null, null, noProvider(settings.providers(), routingHost, provider), List.of(), null);
         }
         List<TokenDiagnostics.Check> checks = new ArrayList<>();
         JwksSnapshot keys;
@@ -79,7 +88,21 @@ public final class TokenCheck {
             keys = JwksSnapshot.EMPTY;
         }
         checks.addAll(TokenDiagnostics.run(idp, keys, token, settings.maxTokenBytes(), clock));
-        return new Result(idp.name(), idp.issuer(), null, checks);
+        return new Result(idp.name(), idp.issuer(), null, checks, userId(token, idp.userIdClaim()));
+    }
+
+    /** The token's (unverified) user id claim when it is a string. */
+    private static String userId(String token, String claim) {
+        CompactToken compact = CompactToken.parse(token);
+        if (compact == null) {
+            return null;
+        }
+        try {
+            JsonNode value = CLAIMS.readTree(compact.payload()).path(claim);
+            return value.isTextual() ? value.asText() : null;
+        } catch (IOException e) {
+            return null; // the checks say why the claims are unreadable
+        }
     }
 
     /** {@code host} as the ingress compares a Host header (lower case, port dropped); null when not given. */
