@@ -18,6 +18,7 @@ import io.runagents.ingress.core.identity.ContextSigningKey;
 import io.runagents.ingress.core.identity.IdentityContextVerifier;
 import io.runagents.ingress.core.ingress.IngressInitializer;
 import io.runagents.ingress.core.metrics.ProxyMetrics;
+import io.runagents.ingress.core.metrics.RequestRates;
 import io.runagents.ingress.core.runtime.ConfigReloader;
 import io.runagents.ingress.core.runtime.LiveConfig;
 import io.runagents.ingress.core.runtime.ReadinessReport;
@@ -69,7 +70,7 @@ public final class ProxyServer implements AutoCloseable {
     private final UnaryOperator<String> environment;
     private final ReadinessReport readiness;
     private final ScheduledExecutorService tlsWatch;
-    private final ExecutorService adminIo;
+    private final ScheduledExecutorService adminIo;
     private Channel ingress;
     private Channel egress;
     private Channel admin;
@@ -100,7 +101,7 @@ public final class ProxyServer implements AutoCloseable {
         metrics.bindAudit(audit);
         this.readiness = new ReadinessReport(config, () -> draining, audit::health);
         this.tlsWatch = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("runagents-tls-watch", true));
-        this.adminIo = Executors.newSingleThreadExecutor(new DefaultThreadFactory("runagents-admin-io", true));
+        this.adminIo = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("runagents-admin-io", true));
     }
 
     /**
@@ -177,8 +178,10 @@ public final class ProxyServer implements AutoCloseable {
                 settings.tokenCache().maxEntries(), Ticker.systemTicker());
         egress = listeners.bind("egress", settings.listen().egress(), new EgressInitializer(config,
                 egressTracker, connector, metrics, audit, verifier, environment));
+        // admin.allowedHosts is read per request, so it reloads live.
         admin = listeners.bind("admin", settings.listen().admin(), new AdminInitializer(adminHandler =
-                new AdminHandler(metrics, readiness::readiness, contextKeys::publicJwksJson)));
+                new AdminHandler(metrics, readiness::readiness, contextKeys::publicJwksJson,
+                () -> config.get().snapshot().proxy().admin().allowedHosts())));
         log.info("ingress listening on {} ({}), egress on {}, admin on {}; {} transport", ingress.localAddress(),
                 tls.context() == null ? "http" : "https", egress.localAddress(), admin.localAddress(),
                 transport.name().toLowerCase(Locale.ROOT));
@@ -194,6 +197,7 @@ public final class ProxyServer implements AutoCloseable {
         AdminApiHandler api = new AdminApiHandler(store, new ResourceFiles(store.confDir(), Clock.systemUTC()),
                 adminIo, options.adminToken());
         api.providerStatus(readiness::providerStatus);
+        api.requestRates(RequestRates.sampled(metrics, adminIo, Duration.ofSeconds(10), 30));
         adminHandler.api(api);
         return reloader;
     }
