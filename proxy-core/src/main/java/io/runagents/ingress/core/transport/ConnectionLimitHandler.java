@@ -27,6 +27,8 @@ public final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
+        // Its work is done once the connection is counted: out of the pipeline, it costs no hop per read.
+        ctx.pipeline().remove(this);
         ctx.fireChannelActive();
     }
 }
