@@ -24,16 +24,16 @@ final class ToolAuthStage implements Stage {
     @Override
     public Verdict apply(Exchange exchange) {
         ToolAuth auth = ((ToolRoute) exchange.route()).tool().auth();
-        if (auth.type() == ToolAuth.Type.OAUTH2) {
+        if (auth instanceof ToolAuth.OAuth2) {
             return Verdict.refuse(WireError.NOT_IMPLEMENTED, "per-user OAuth consent for tools is not available yet");
         }
-        if (auth.type() == ToolAuth.Type.API_KEY) {
-            String value = environment.apply(auth.apiKeyValueEnv());
+        if (auth instanceof ToolAuth.ApiKey key) {
+            String value = environment.apply(key.valueEnv());
             if (value == null || value.isEmpty()) {
                 return Verdict.refuse(WireError.TOOL_UNAVAILABLE, "the tool's API key is not configured (environment "
-                        + "variable " + auth.apiKeyValueEnv() + ")");
+                        + "variable " + key.valueEnv() + ")");
             }
-            exchange.head().headers().set(auth.apiKeyHeader(), value);
+            exchange.head().headers().set(key.header(), value);
         }
         return Verdict.NEXT;
     }

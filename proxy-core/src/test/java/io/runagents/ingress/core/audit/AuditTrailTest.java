@@ -88,8 +88,7 @@ class AuditTrailTest {
         List<Tool> tools = List.of(
                 new Tool("github", github.uri(), ToolAuth.NONE),
                 new Tool("finance", finance.uri(), ToolAuth.NONE),
-                new Tool("stripe", finance.uri(), new ToolAuth(ToolAuth.Type.API_KEY, null, null, null, null,
-                        List.of(), "X-Api-Key", "STRIPE_KEY")));
+                new Tool("stripe", finance.uri(), new ToolAuth.ApiKey("X-Api-Key", "STRIPE_KEY")));
         List<Policy> policies = List.of(
                 new Policy("github-engineering-only", "github", null, List.of(
                         rule(0, PolicyRule.Effect.ALLOW, List.of(), List.of("engineering"), List.of()))),

@@ -28,6 +28,7 @@ import io.runagents.ingress.jwt.AuthResult;
 import io.runagents.ingress.jwt.testing.StubJwksServer;
 import io.runagents.ingress.jwt.testing.TestKeys;
 import io.runagents.ingress.jwt.testing.TestTokens;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -70,10 +71,9 @@ class EgressEndToEndTest {
         List<Tool> tools = List.of(
                 new Tool("github", github.uri(), ToolAuth.NONE),
                 new Tool("finance", finance.uri(), ToolAuth.NONE),
-                new Tool("stripe", stripe.uri(), new ToolAuth(ToolAuth.Type.API_KEY, null, null, null, null,
-                        List.of(), "X-Api-Key", "STRIPE_KEY")),
-                new Tool("calendar", stripe.uri(), new ToolAuth(ToolAuth.Type.OAUTH2, "https://auth.example/a",
-                        "https://auth.example/t", "client", "CAL_SECRET", List.of(), null, null)));
+                new Tool("stripe", stripe.uri(), new ToolAuth.ApiKey("X-Api-Key", "STRIPE_KEY")),
+                new Tool("calendar", stripe.uri(), new ToolAuth.OAuth2(URI.create("https://auth.example/a"), URI.create("https://auth.example/t"), "client", "CAL_SECRET", List.of(),
+                        ToolAuth.TokenEndpointAuth.CLIENT_SECRET_BASIC, null, null, null)));
         List<Policy> policies = List.of(
                 new Policy("github-engineering-only", "github", null, List.of(
                         rule(0, PolicyRule.Effect.ALLOW, List.of(), List.of("engineering"), List.of()))),
