@@ -2,8 +2,6 @@ package io.runagents.ingress.jwt;
 
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 /**
  * What the proxy derives from one verified token and keeps as long as the token's verified-token cache entry:
@@ -19,25 +17,23 @@ public final class TokenMemo {
 
     private final AtomicReference<Entry> head = new AtomicReference<>();
 
-    /**
-     * The value kept under {@code key} while {@code fresh} accepts it; otherwise {@code make}'s, which replaces it.
-     * Concurrent callers may each make a value; the last one kept wins, which is harmless for derived values.
-     */
-    @SuppressWarnings("unchecked")
-    public <T> T get(String key, Predicate<? super T> fresh, Supplier<? extends T> make) {
-        Objects.requireNonNull(key, "key");
+    /** The value kept under {@code key}, or null. Allocation-free: it runs on every request of a cached token. */
+    public Object get(String key) {
         for (Entry e = head.get(); e != null; e = e.next()) {
             if (e.key().equals(key)) {
-                T value = (T) e.value();
-                if (fresh.test(value)) {
-                    return value;
-                }
-                break;
+                return e.value();
             }
         }
-        T made = make.get();
-        head.updateAndGet(current -> new Entry(key, made, without(current, key)));
-        return made;
+        return null;
+    }
+
+    /**
+     * Keeps {@code value} under {@code key}, replacing what was there. Concurrent callers may each put a value;
+     * the last one wins, which is harmless for values derived from the token.
+     */
+    public void put(String key, Object value) {
+        Objects.requireNonNull(key, "key");
+        head.updateAndGet(current -> new Entry(key, value, without(current, key)));
     }
 
     private static Entry without(Entry list, String key) {

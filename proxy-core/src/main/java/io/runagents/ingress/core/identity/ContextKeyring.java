@@ -64,11 +64,14 @@ public final class ContextKeyring {
      */
     public SignedContext contextFor(AuthResult.Authenticated user, String agent, int clockSkewSeconds) {
         State now = state;
-        String keyId = now.signer().key().keyId();
-        return user.memo().get(agent, (SignedContext c) -> c.reusableAt(clock.millis(), keyId), () -> {
-            Issuing with = issuing;
-            return now.signer().sign(user, agent, with.issuer(), with.ttlSeconds(), clockSkewSeconds);
-        });
+        if (user.memo().get(agent) instanceof SignedContext kept
+                && kept.reusableAt(clock.millis(), now.signer().key().keyId())) {
+            return kept;
+        }
+        Issuing with = issuing;
+        SignedContext signed = now.signer().sign(user, agent, with.issuer(), with.ttlSeconds(), clockSkewSeconds);
+        user.memo().put(agent, signed);
+        return signed;
     }
 
     /** The {@code iss} of contexts issued now, which the egress requires. */
