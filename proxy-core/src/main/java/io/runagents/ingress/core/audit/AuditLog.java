@@ -1,6 +1,7 @@
 package io.runagents.ingress.core.audit;
 
 import io.runagents.ingress.config.load.FileReasons;
+import io.runagents.ingress.config.model.AuditSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -92,6 +93,22 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /** Opens (creating it and its directory if needed) {@code file}, rotating at {@value #DEFAULT_MAX_BYTES} bytes. */
+    /**
+     * The trail proxy.yaml's {@code audit} section describes: its file, with {@link #DEFAULT_CAPACITY} lines of
+     * queue and {@code maxWaitMillis}.
+     *
+     * @throws IllegalStateException naming {@code audit.file} when it cannot be opened
+     */
+    public static AuditLog open(AuditSettings settings, Clock clock) {
+        try {
+            AuditLog audit = open(Path.of(settings.file()), DEFAULT_CAPACITY, clock);
+            audit.maxWait(Duration.ofMillis(settings.maxWaitMillis()));
+            return audit;
+        } catch (IOException e) {
+            throw new IllegalStateException("audit.file: cannot open " + settings.file() + ": " + e.getMessage(), e);
+        }
+    }
+
     public static AuditLog open(Path file, int capacity, Clock clock) throws IOException {
         return open(file, capacity, DEFAULT_MAX_BYTES, clock);
     }

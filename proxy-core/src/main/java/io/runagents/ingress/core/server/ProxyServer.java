@@ -87,7 +87,7 @@ public final class ProxyServer implements AutoCloseable {
         this.config = new LiveConfig(snapshot, Clock.systemUTC(), identityExecutor);
         this.contextKeys = new ContextKeyring(contextKey, Clock.systemUTC());
         contextKeys.issuing(snapshot.proxy().identityContext().ttlSeconds(), snapshot.proxy().identityContext().issuer());
-        this.audit = openAudit(snapshot.proxy());
+        this.audit = AuditLog.open(snapshot.proxy().audit(), Clock.systemUTC());
         this.transport = Transports.best();
         this.acceptors = transport.newGroup(1, "runagents-accept");
         this.workers = transport.newGroup(workerThreads, "runagents-io");
@@ -146,17 +146,6 @@ public final class ProxyServer implements AutoCloseable {
         return server;
     }
 
-    private static AuditLog openAudit(ProxySettings settings) {
-        try {
-            AuditLog audit = AuditLog.open(Path.of(settings.audit().file()), AuditLog.DEFAULT_CAPACITY,
-                    Clock.systemUTC());
-            audit.maxWait(Duration.ofMillis(settings.audit().maxWaitMillis()));
-            return audit;
-        } catch (IOException e) {
-            throw new IllegalStateException("audit.file: cannot open " + settings.audit().file() + ": "
-                    + e.getMessage(), e);
-        }
-    }
 
     /** Prefetches every provider's keys, waiting at most {@code millis}: readiness reports what is missing. */
     private void awaitKeys(long millis) throws InterruptedException {
