@@ -57,12 +57,7 @@ public final class ErrorResponses {
         if (headers != null) {
             headers.accept(response.headers());
         }
-        if (close) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            ctx.writeAndFlush(response);
-        }
+        writeWhole(ctx, response, close);
     }
 
     /**
@@ -89,6 +84,11 @@ public final class ErrorResponses {
         if (headers != null) {
             headers.accept(response.headers());
         }
+        writeWhole(ctx, response, close);
+    }
+
+    /** Writes and flushes a whole answer; with {@code close}, says so and closes the connection after it. */
+    private static void writeWhole(ChannelHandlerContext ctx, FullHttpResponse response, boolean close) {
         if (close) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
