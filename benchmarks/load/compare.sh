@@ -10,15 +10,17 @@
 #
 # usage: benchmarks/load/compare.sh [--quick] [--rounds N] [--duration S] [--warmup S] [--connections N]
 #                                   [--peers "direct haproxy haproxy-jwt open auth"] [--jfr FILE] [--out PREFIX]
-#                                   [--baseline-jar JAR]
+#                                   [--baseline-jar JAR] [--syscalls]
 # --jfr records the proxy with Java Flight Recorder (profile settings) into FILE, written when it stops.
+# --syscalls counts each server's system calls per request with strace -c -f over a short run (slow under
+#   strace, so only the counts are used), then exits without the throughput rounds.
 # --baseline-jar runs a second proxy from JAR (e.g. the previous commit's runagents.jar) on the same conf and adds
 #   the peers open-base and auth-base, so a change is measured against its baseline in one run.
 # Only loopback traffic; everything started here is stopped on exit.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-rounds=3 duration=10 warmup=2 connections=32 out="" jfr="" baseline_jar=""
+rounds=3 duration=10 warmup=2 connections=32 out="" jfr="" baseline_jar="" syscalls=""
 peers=(direct haproxy haproxy-jwt open auth)
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -31,6 +33,7 @@ while [ $# -gt 0 ]; do
     --peers) read -r -a peers <<<"$2"; shift 2 ;;
     --jfr) jfr="$(realpath -m "$2")"; shift 2 ;;
     --baseline-jar) baseline_jar="$(realpath "$2")"; shift 2 ;;
+    --syscalls) syscalls=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -250,6 +253,26 @@ echo "# $(date -u +%FT%TZ) $(nproc) cores; $pinning; $connections connections; $
 echo "# haproxy: $(haproxy -v | head -1)"
 echo "# nginx: $(nginx -v 2>&1)"
 echo "# java: $(java -version 2>&1 | head -1)"
+if [ -n "$syscalls" ]; then
+  command -v strace >/dev/null || { apt-get install -y -qq strace >/dev/null; }
+  echo "# system calls per request (strace -c -f on the serving process, 5 s of load after warm-up)"
+  for peer in "${peers[@]}"; do
+    duration=4 warmup=1 load "$peer" >/dev/null # warm
+    pid="$(server_pid "$peer")"
+    strace -c -f -q -p "$pid" -o "$work/strace-$peer.txt" & strace_pid=$!
+    sleep 0.5
+    line="$(duration=5 warmup=0 load "$peer")"
+    kill -INT "$strace_pid"; wait "$strace_pid" 2>/dev/null || true
+    requests="$(echo "$line" | tr ' ' '\n' | awk -F= '$1 == "requests" { print $2 }')"
+    # strace -c columns: % time, seconds, usecs/call, calls, [errors], syscall
+    calls="$(awk '$NF == "total" { print $4 }' "$work/strace-$peer.txt")"
+    awk -v p="$peer" -v c="$calls" -v r="$requests" 'BEGIN { printf "%-12s %8d requests %9d calls %6.2f per request\n", p, r, c, (r > 0 ? c / r : 0) }'
+    grep -E '^ *[0-9.]+ ' "$work/strace-$peer.txt" | grep -v ' total$' | sort -k4 -n -r | head -6 \
+      | awk -v r="$requests" '{ printf "    %-16s %6.2f per request\n", $NF, (r > 0 ? $4 / r : 0) }'
+  done
+  exit 0
+fi
+
 # One unrecorded pass first, so that every peer (the JVM's JIT above all) is warm before round 1.
 for peer in "${peers[@]}"; do
   duration=$((warmup * 3)) warmup=1 load "$peer" >/dev/null
