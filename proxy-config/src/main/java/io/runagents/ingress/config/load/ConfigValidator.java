@@ -2,9 +2,11 @@ package io.runagents.ingress.config.load;
 
 import io.runagents.ingress.config.model.Access;
 import io.runagents.ingress.config.model.Agent;
+import io.runagents.ingress.config.model.ConsentSettings;
 import io.runagents.ingress.config.model.IdentityProvider;
 import io.runagents.ingress.config.model.Policy;
 import io.runagents.ingress.config.model.Tool;
+import io.runagents.ingress.config.model.ToolAuth;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -42,6 +44,22 @@ final class ConfigValidator {
         v.agents(agents, providers, !unreadable.contains(ResourceKind.IDENTITY_PROVIDERS));
         if (!unreadable.contains(ResourceKind.TOOLS) && !unreadable.contains(ResourceKind.AGENTS)) {
             v.policyTargets(policies, names(tools), names(agents));
+        }
+    }
+
+    /**
+     * An {@code oauth2} tool sends its users' browsers back to the ingress's callback, which only
+     * {@code consent.callbackUrl} names (SPEC section 3): without it no consent could ever complete.
+     */
+    static void oauth2ToolsNeedCallback(List<Located<Tool>> tools, ConsentSettings consent, List<ConfigError> errors) {
+        if (consent.callbackUrl() != null) {
+            return;
+        }
+        for (Located<Tool> located : tools) {
+            if (located.value() != null && located.value().auth() instanceof ToolAuth.OAuth2) {
+                errors.add(located.error("spec.auth.type", "an oauth2 tool needs consent.callbackUrl in proxy.yaml "
+                        + "(the public URL of the ingress's " + ConsentSettings.CALLBACK_PATH + ")"));
+            }
         }
     }
 

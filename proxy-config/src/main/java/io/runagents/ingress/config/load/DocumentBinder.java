@@ -1,6 +1,7 @@
 package io.runagents.ingress.config.load;
 
 import io.runagents.ingress.config.model.Agent;
+import io.runagents.ingress.config.model.ConsentSettings;
 import io.runagents.ingress.config.model.IdentityProvider;
 import io.runagents.ingress.config.model.Policy;
 import io.runagents.ingress.config.model.ProxySettings;
@@ -117,8 +118,12 @@ final class DocumentBinder {
         return doc.located(value, name);
     }
 
-    void crossValidate() {
+    /** @param consent proxy.yaml's consent settings, or null when proxy.yaml itself is invalid (not judged then) */
+    void crossValidate(ConsentSettings consent) {
         ConfigValidator.validate(providers, agents, tools, policies, unreadable, errors);
+        if (consent != null) {
+            ConfigValidator.oauth2ToolsNeedCallback(tools, consent, errors);
+        }
     }
 
     List<? extends Located<?>> located(ResourceKind kind) {

@@ -162,6 +162,12 @@ final class FieldReader {
         return v == null ? null : v.intValue();
     }
 
+    /** An int from {@code min} to {@code max}, or null when absent or invalid. */
+    Integer integer(String key, int min, int max) {
+        Long v = longValue(key, min, max);
+        return v == null ? null : v.intValue();
+    }
+
     /** A long of at least {@code min}, or null when absent or invalid. */
     Long longValue(String key, long min) {
         return longValue(key, min, Long.MAX_VALUE);

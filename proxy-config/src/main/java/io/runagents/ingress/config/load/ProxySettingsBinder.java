@@ -2,6 +2,7 @@ package io.runagents.ingress.config.load;
 
 import io.runagents.ingress.config.model.AdminSettings;
 import io.runagents.ingress.config.model.AuditSettings;
+import io.runagents.ingress.config.model.ConsentSettings;
 import io.runagents.ingress.config.model.HostPort;
 import io.runagents.ingress.config.model.IdentityContextSettings;
 import io.runagents.ingress.config.model.JwksSettings;
@@ -11,14 +12,21 @@ import io.runagents.ingress.config.model.ProxySettings;
 import io.runagents.ingress.config.model.TlsSettings;
 import io.runagents.ingress.config.model.TokenCacheSettings;
 import io.runagents.ingress.config.model.TokenStoreSettings;
+import java.net.URI;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 
 /** Binds {@code proxy.yaml}; every field is optional and falls back to {@link ProxySettings#DEFAULTS}. */
 final class ProxySettingsBinder {
     static final String[] FIELDS = {"listen", "dataDir", "tls", "limits", "jwks", "tokenCache", "audit",
-        "identityContext", "tokenStore", "admin"};
+        "identityContext", "tokenStore", "admin", "consent"};
     private static final ProxySettings D = ProxySettings.DEFAULTS;
+    private static final int MAX_POOL_SIZE = 64;
+    private static final int MIN_STATE_TTL_SECONDS = 60;
+    private static final int MAX_STATE_TTL_SECONDS = 86_400;
+    private static final int MIN_TOKEN_TIMEOUT_MILLIS = 100;
+    private static final int MAX_TOKEN_TIMEOUT_MILLIS = 120_000;
 
     private ProxySettingsBinder() {
     }
@@ -55,12 +63,13 @@ final class ProxySettingsBinder {
             r.checkUnknown("allowedHosts");
             return new AdminSettings(hosts == null ? List.of() : hosts);
         });
+        ConsentSettings consent = section(root, "consent", D.consent(), ProxySettingsBinder::consent);
         root.checkUnknown(FIELDS);
         if (root.document().hasErrors()) {
             return null;
         }
         return new ProxySettings(listen, dataDir, tls, limits, jwks, tokenCache, audit, identityContext, tokenStore,
-                admin);
+                admin, consent);
     }
 
     private static <T> T section(FieldReader root, String key, T defaults, Function<FieldReader, T> bind) {
@@ -134,16 +143,59 @@ final class ProxySettingsBinder {
     }
 
     private static TokenStoreSettings tokenStore(FieldReader r) {
+        TokenStoreSettings d = D.tokenStore();
         String url = r.convert("url", r.string("url"), u -> {
-            if (!u.startsWith("jdbc:postgresql:") && !u.startsWith("jdbc:sqlite:")) {
-                throw new IllegalArgumentException(YamlNode.Scalar.quote(u)
-                        + " (expected: null, jdbc:postgresql:... or jdbc:sqlite:...)");
+            // Not echoed: a JDBC URL may carry a password.
+            if (!u.startsWith("jdbc:postgresql://")) {
+                throw new IllegalArgumentException("not a PostgreSQL URL (expected: null for SQLite in dataDir, "
+                        + "or jdbc:postgresql://host[:port]/database)");
             }
             return u;
         });
+        String username = r.string("username");
+        String passwordEnv = r.convert("passwordEnv", r.string("passwordEnv"), Values::envName);
         String keyEnv = r.convert("encryptionKeyEnv", r.string("encryptionKeyEnv"), Values::envName);
-        r.checkUnknown("url", "encryptionKeyEnv");
-        return new TokenStoreSettings(url, or(keyEnv, D.tokenStore().encryptionKeyEnv()));
+        Integer poolSize = r.integer("poolSize", 1, MAX_POOL_SIZE);
+        if (r.value("url") == null && (r.value("username") != null || r.value("passwordEnv") != null)) {
+            r.error(r.value("username") != null ? "username" : "passwordEnv",
+                    "only used with a PostgreSQL url (the SQLite store in dataDir has no user)");
+        }
+        r.checkUnknown("url", "username", "passwordEnv", "encryptionKeyEnv", "poolSize");
+        return new TokenStoreSettings(url, username, passwordEnv, or(keyEnv, d.encryptionKeyEnv()),
+                or(poolSize, d.poolSize()));
+    }
+
+    private static ConsentSettings consent(FieldReader r) {
+        ConsentSettings d = D.consent();
+        URI callbackUrl = r.convert("callbackUrl", r.string("callbackUrl"), ProxySettingsBinder::callbackUrl);
+        URI returnUrl = r.convert("returnUrl", r.string("returnUrl"), ProxySettingsBinder::returnUrl);
+        Integer stateTtl = r.integer("stateTtlSeconds", MIN_STATE_TTL_SECONDS, MAX_STATE_TTL_SECONDS);
+        Integer tokenTimeout = r.integer("tokenTimeoutMillis", MIN_TOKEN_TIMEOUT_MILLIS, MAX_TOKEN_TIMEOUT_MILLIS);
+        r.checkUnknown("callbackUrl", "returnUrl", "stateTtlSeconds", "tokenTimeoutMillis");
+        return new ConsentSettings(callbackUrl, returnUrl, or(stateTtl, d.stateTtlSeconds()),
+                or(tokenTimeout, d.tokenTimeoutMillis()));
+    }
+
+    /**
+     * The ingress's own callback: sent as {@code redirect_uri} exactly as written, so it must already be the one
+     * URL the authorization server has registered.
+     */
+    private static URI callbackUrl(String s) {
+        URI uri = returnUrl(s);
+        if (!ConsentSettings.CALLBACK_PATH.equals(uri.getRawPath()) || uri.getRawQuery() != null) {
+            throw new IllegalArgumentException(YamlNode.Scalar.quote(s) + " (expected: the ingress's public URL with "
+                    + "the path " + ConsentSettings.CALLBACK_PATH + " and no query)");
+        }
+        return uri;
+    }
+
+    /** A URL the browser is sent to: https (http only for loopback), no user info or fragment. */
+    private static URI returnUrl(String s) {
+        URI uri = Values.secureUrl(s);
+        if (uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException(YamlNode.Scalar.quote(s) + " (expected: no user info or fragment)");
+        }
+        return URI.create(uri.getScheme().toLowerCase(Locale.ROOT) + uri.toString().substring(uri.getScheme().length()));
     }
 
     /** {@code host:port} or {@code [v6]:port}; the host is kept without brackets, as HostPort expects. */

@@ -81,7 +81,7 @@ public final class YamlConfigLoader {
                 }
             }
         }
-        binder.crossValidate();
+        binder.crossValidate(proxy == null ? null : proxy.consent());
         if (!binder.errors.isEmpty() || proxy == null) {
             return new ConfigLoadResult.Invalid(binder.sortedErrors());
         }

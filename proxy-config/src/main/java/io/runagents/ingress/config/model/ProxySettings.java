@@ -6,10 +6,11 @@ import java.util.Objects;
 public record ProxySettings(Listen listen, String dataDir, TlsSettings tls, Limits limits, JwksSettings jwks,
                             TokenCacheSettings tokenCache, AuditSettings audit,
                             IdentityContextSettings identityContext, TokenStoreSettings tokenStore,
-                            AdminSettings admin) {
+                            AdminSettings admin, ConsentSettings consent) {
     public static final ProxySettings DEFAULTS = new ProxySettings(Listen.DEFAULTS, "data", TlsSettings.DEFAULTS,
             Limits.DEFAULTS, JwksSettings.DEFAULTS, TokenCacheSettings.DEFAULTS, AuditSettings.DEFAULTS,
-            IdentityContextSettings.DEFAULTS, TokenStoreSettings.DEFAULTS, AdminSettings.DEFAULTS);
+            IdentityContextSettings.DEFAULTS, TokenStoreSettings.DEFAULTS, AdminSettings.DEFAULTS,
+            ConsentSettings.DEFAULTS);
 
     public ProxySettings {
         Objects.requireNonNull(listen, "listen");
@@ -22,12 +23,22 @@ public record ProxySettings(Listen listen, String dataDir, TlsSettings tls, Limi
         Objects.requireNonNull(identityContext, "identityContext");
         Objects.requireNonNull(tokenStore, "tokenStore");
         Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(consent, "consent");
     }
 
-    /** Settings with the default admin section. */
+    /** Settings without consent (no {@code oauth2} tool can be served). */
+    public ProxySettings(Listen listen, String dataDir, TlsSettings tls, Limits limits, JwksSettings jwks,
+                         TokenCacheSettings tokenCache, AuditSettings audit, IdentityContextSettings identityContext,
+                         TokenStoreSettings tokenStore, AdminSettings admin) {
+        this(listen, dataDir, tls, limits, jwks, tokenCache, audit, identityContext, tokenStore, admin,
+                ConsentSettings.DEFAULTS);
+    }
+
+    /** Settings with the default admin and consent sections. */
     public ProxySettings(Listen listen, String dataDir, TlsSettings tls, Limits limits, JwksSettings jwks,
                          TokenCacheSettings tokenCache, AuditSettings audit, IdentityContextSettings identityContext,
                          TokenStoreSettings tokenStore) {
-        this(listen, dataDir, tls, limits, jwks, tokenCache, audit, identityContext, tokenStore, AdminSettings.DEFAULTS);
+        this(listen, dataDir, tls, limits, jwks, tokenCache, audit, identityContext, tokenStore, AdminSettings.DEFAULTS,
+                ConsentSettings.DEFAULTS);
     }
 }

@@ -3,9 +3,12 @@ package io.runagents.ingress.config.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.runagents.ingress.config.model.ConsentSettings;
 import io.runagents.ingress.config.model.HostPort;
 import io.runagents.ingress.config.model.Limits;
 import io.runagents.ingress.config.model.ProxySettings;
+import io.runagents.ingress.config.model.TokenStoreSettings;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,11 +27,12 @@ class ProxySettingsTest {
     @Test
     void partialSectionsKeepTheOtherDefaults() {
         ProxySettings p = load("limits: { maxTokenBytes: 256 }\nlisten: { admin: \"127.0.0.1:0\" }\n"
-                + "tokenStore: { url: \"jdbc:sqlite:/tmp/x.db\" }\n");
+                + "tokenStore: { poolSize: 2 }\n");
         assertThat(p.limits()).isEqualTo(new Limits(16384, 256, 60, 2000, 20, 10000));
         assertThat(p.listen().admin()).isEqualTo(new HostPort("127.0.0.1", 0));
         assertThat(p.listen().ingress()).isEqualTo(ProxySettings.DEFAULTS.listen().ingress());
-        assertThat(p.tokenStore().encryptionKeyEnv()).isEqualTo("RUNAGENTS_TOKEN_KEY");
+        assertThat(p.tokenStore()).isEqualTo(new TokenStoreSettings(null, null, null, "RUNAGENTS_TOKEN_KEY", 2));
+        assertThat(p.consent()).isEqualTo(ConsentSettings.DEFAULTS);
         assertThat(p.dataDir()).isEqualTo("data");
     }
 
@@ -69,7 +73,8 @@ class ProxySettingsTest {
                 .containsExactly(
                         "conf/proxy.yaml:1:11: listen.ingres: unknown field (expected one of: ingress, egress, admin)",
                         "conf/proxy.yaml:2:1: limit: unknown field (expected one of: listen, dataDir, tls, limits,"
-                                + " jwks, tokenCache, audit, identityContext, tokenStore, admin)");
+                                + " jwks, tokenCache, audit, identityContext, tokenStore, admin,"
+                                + " consent)");
     }
 
     @Test
@@ -152,5 +157,61 @@ class ProxySettingsTest {
                         "conf/proxy.yaml:2:38: admin.hosts: unknown field (expected one of: allowedHosts)",
                         "conf/proxy.yaml:3:28: identityContext.issuer: \"a b\" (expected: a non-empty string of"
                                 + " printable ASCII without spaces)");
+    }
+
+    @Test
+    void consentSettingsBind() {
+        ProxySettings p = load("consent:\n  callbackUrl: \"HTTPS://portal.example.com/oauth/callback\"\n"
+                + "  returnUrl: \"http://127.0.0.1:3000/connected?from=proxy\"\n  stateTtlSeconds: 60\n"
+                + "  tokenTimeoutMillis: 120000\n");
+        assertThat(p.consent()).isEqualTo(new ConsentSettings(URI.create("https://portal.example.com/oauth/callback"),
+                URI.create("http://127.0.0.1:3000/connected?from=proxy"), 60, 120000));
+    }
+
+    @Test
+    void consentUrlsAndBoundsAreChecked() {
+        TestConf conf = new TestConf(tmp).file("proxy.yaml", "consent:\n"
+                + "  callbackUrl: \"http://portal.example.com/oauth/callback\"\n"
+                + "  returnUrl: \"https://u:p@portal.example.com/back#x\"\n"
+                + "  stateTtlSeconds: 59\n"
+                + "  tokenTimeoutMillis: 120001\n");
+        assertThat(conf.errors()).containsExactly(
+                "conf/proxy.yaml:2:16: consent.callbackUrl: must be an https:// URL (http:// only for loopback hosts)",
+                "conf/proxy.yaml:3:14: consent.returnUrl: \"https://u:p@portal.example.com/back#x\" (expected: no user"
+                        + " info or fragment)",
+                "conf/proxy.yaml:4:20: consent.stateTtlSeconds: 59 (expected: >= 60)",
+                "conf/proxy.yaml:5:23: consent.tokenTimeoutMillis: 120001 (expected: <= 120000)");
+    }
+
+    @Test
+    void theCallbackIsTheIngresssOwnPath() {
+        for (String bad : new String[] {"https://p.example.com/callback", "https://p.example.com/oauth/callback/",
+            "https://p.example.com/oauth/callback?x=1", "https://p.example.com/oauth/%63allback"}) {
+            TestConf conf = new TestConf(tmp).file("proxy.yaml", "consent: { callbackUrl: \"" + bad + "\" }\n");
+            assertThat(conf.errors()).as(bad).containsExactly("conf/proxy.yaml:1:25: consent.callbackUrl: \"" + bad
+                    + "\" (expected: the ingress's public URL with the path /oauth/callback and no query)");
+        }
+    }
+
+    @Test
+    void tokenStoreFieldsAreCheckedAndTheUrlNeverEchoed() {
+        TestConf conf = new TestConf(tmp).file("proxy.yaml", "tokenStore:\n"
+                + "  url: \"jdbc:mysql://db/x?password=hunter2\"\n"
+                + "  passwordEnv: db-password\n"
+                + "  poolSize: 65\n");
+        assertThat(conf.errors()).containsExactly(
+                "conf/proxy.yaml:2:8: tokenStore.url: not a PostgreSQL URL (expected: null for SQLite in dataDir, or"
+                        + " jdbc:postgresql://host[:port]/database)",
+                "conf/proxy.yaml:3:16: tokenStore.passwordEnv: \"db-password\" (expected: an environment variable"
+                        + " name: [A-Z_][A-Z0-9_]*)",
+                "conf/proxy.yaml:4:13: tokenStore.poolSize: 65 (expected: <= 64)");
+        assertThat(String.join("\n", conf.errors())).doesNotContain("hunter2");
+    }
+
+    @Test
+    void aSqliteStoreHasNoUser() {
+        assertThat(new TestConf(tmp).file("proxy.yaml", "tokenStore: { username: app }\n").errors()).containsExactly(
+                "conf/proxy.yaml:1:25: tokenStore.username: only used with a PostgreSQL url (the SQLite store in"
+                        + " dataDir has no user)");
     }
 }

@@ -9,10 +9,15 @@ import io.runagents.ingress.config.model.Agent;
 import io.runagents.ingress.config.model.IdentityProvider;
 import io.runagents.ingress.config.model.ToolAuth;
 import java.net.URI;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The rules of each kind, one file at a time through {@link YamlConfigLoader#loadDocuments}. */
 class ResourceValidationTest {
+    @TempDir
+    Path tmp;
+
     private static final ResourceKind IDP = ResourceKind.IDENTITY_PROVIDERS;
 
     @Test
@@ -240,6 +245,15 @@ class ResourceValidationTest {
                 .replace("    clientSecretEnv: DRIVE_SECRET\n", "    tokenEndpointAuth: none\n")).tools().get(0).auth();
         assertThat(pub.clientSecretEnv()).isNull();
         assertThat(pub.tokenEndpointAuth()).isEqualTo(ToolAuth.TokenEndpointAuth.NONE);
+    }
+
+    @Test
+    void anOauth2ToolNeedsTheConsentCallback() {
+        TestConf conf = new TestConf(tmp).file("tools/drive.yaml", OAUTH_TOOL);
+        assertThat(conf.errors()).containsExactly("conf/tools/drive.yaml:5:11: spec.auth.type: an oauth2 tool needs"
+                + " consent.callbackUrl in proxy.yaml (the public URL of the ingress's /oauth/callback)");
+        conf.file("proxy.yaml", "consent: { callbackUrl: \"https://portal.example.com/oauth/callback\" }\n");
+        assertThat(conf.snapshot().tools()).extracting(t -> t.auth().typeName()).containsExactly("oauth2");
     }
 
     @Test

@@ -2,6 +2,8 @@ package io.runagents.ingress.config.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runagents.ingress.config.model.ConsentSettings;
+import io.runagents.ingress.config.model.TokenStoreSettings;
 import io.runagents.ingress.config.model.Access;
 import io.runagents.ingress.config.model.Agent;
 import io.runagents.ingress.config.model.ConfigSnapshot;
@@ -37,7 +39,11 @@ class YamlConfigLoaderTest {
         assertThat(s.version()).isEqualTo(7);
         assertThat(s.loadedAt()).isEqualTo(TestConf.NOW);
         assertThat(s.proxy().listen().admin()).isEqualTo(new HostPort("::1", 19901));
-        assertThat(s.proxy().tokenStore().url()).isEqualTo("jdbc:postgresql://db:5432/runagents");
+        assertThat(s.proxy().tokenStore()).isEqualTo(new TokenStoreSettings("jdbc:postgresql://db:5432/runagents",
+                "runagents", "DB_PASSWORD", "TOKEN_KEY", 4));
+        assertThat(s.proxy().consent()).isEqualTo(new ConsentSettings(
+                URI.create("https://portal.yourcompany.com/oauth/callback"),
+                URI.create("https://portal.yourcompany.com/tools/connected"), 300, 5000));
         assertThat(s.proxy().tokenCache().maxEntries()).isZero();
         assertThat(s.identityProviders()).extracting(IdentityProvider::name)
                 .containsExactly("google-oidc", "local-dev", "loopback-v6");
