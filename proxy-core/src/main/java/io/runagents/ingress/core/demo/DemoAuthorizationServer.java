@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.runagents.ingress.core.demo.authserver.AccessGrant;
 import io.runagents.ingress.core.demo.authserver.AuthorizationCheck;
 import io.runagents.ingress.core.demo.authserver.AuthorizationRequest;
+import io.runagents.ingress.core.demo.authserver.AuthorizationServerUrls;
 import io.runagents.ingress.core.demo.authserver.OAuthAuthority;
 import io.runagents.ingress.core.demo.authserver.OAuthClient;
 import io.runagents.ingress.core.demo.authserver.OAuthError;
@@ -79,24 +80,29 @@ public final class DemoAuthorizationServer implements AutoCloseable {
 
     /** The issuer, sent as {@code iss} on every authorization answer: a tool's {@code auth.issuer}. */
     public String issuer() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return urls().issuer();
+    }
+
+    /** Its endpoints' URLs. */
+    public AuthorizationServerUrls urls() {
+        return AuthorizationServerUrls.loopback(server.getAddress().getPort());
     }
 
     public URI authorizationUrl() {
-        return URI.create(issuer() + "/authorize");
+        return urls().authorizationUrl();
     }
 
     public URI tokenUrl() {
-        return URI.create(issuer() + "/token");
+        return urls().tokenUrl();
     }
 
     public URI revocationUrl() {
-        return URI.create(issuer() + "/revoke");
+        return urls().revocationUrl();
     }
 
     /** The {@code drive} tool's {@code baseUrl}: its calls {@code /tools/drive/files} reach {@code /drive/files}. */
     public URI driveUrl() {
-        return URI.create(issuer() + "/drive");
+        return urls().below("/drive");
     }
 
     @Override
@@ -122,18 +128,18 @@ public final class DemoAuthorizationServer implements AutoCloseable {
         String path = exchange.getRequestURI().getPath();
         String method = exchange.getRequestMethod();
         switch (path) {
-            case "/authorize" -> {
+            case AuthorizationServerUrls.AUTHORIZE_PATH -> {
                 if (method.equals("POST")) {
                     authorize(exchange, OAuthHttp.form(exchange));
                 } else {
                     authorize(exchange, OAuthHttp.query(exchange));
                 }
             }
-            case "/token" -> {
+            case AuthorizationServerUrls.TOKEN_PATH -> {
                 Map<String, String> form = OAuthHttp.form(exchange);
                 OAuthHttp.json(exchange, 200, authority.token(form, OAuthHttp.credentials(exchange, form)).body());
             }
-            case "/revoke" -> {
+            case AuthorizationServerUrls.REVOKE_PATH -> {
                 Map<String, String> form = OAuthHttp.form(exchange);
                 authority.revoke(form, OAuthHttp.credentials(exchange, form));
                 OAuthHttp.send(exchange, 200, "application/json", "");

@@ -2,6 +2,7 @@ package io.runagents.ingress.core.demo;
 
 import static io.runagents.ingress.core.demo.authserver.OAuthHttp.html;
 
+import io.runagents.ingress.core.demo.authserver.AuthorizationServerUrls;
 import java.util.Map;
 import java.util.Set;
 
@@ -29,7 +30,7 @@ final class DemoConsentPage {
         return "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Demo Drive: allow access?</title></head>\n"
                 + "<body>\n<h1>Allow " + html(request.get("client_id")) + " to use your Demo Drive?</h1>\n"
                 + "<p>It asks for: <b>" + html(scope) + "</b></p>\n"
-                + "<form method=\"post\" action=\"/authorize\">\n" + hidden
+                + "<form method=\"post\" action=\"" + AuthorizationServerUrls.AUTHORIZE_PATH + "\">\n" + hidden
                 + "<p><label>Demo Drive account <input name=\"" + DemoAuthorizationServer.ACCOUNT_PARAMETER
                 + "\" value=\"" + html(suggestedAccount) + "\" required></label></p>\n"
                 + "<p><button name=\"decision\" value=\"allow\">Allow</button>\n"

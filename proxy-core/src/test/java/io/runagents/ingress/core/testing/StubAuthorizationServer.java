@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.runagents.ingress.core.demo.authserver.AccessGrant;
 import io.runagents.ingress.core.demo.authserver.AuthorizationCheck;
 import io.runagents.ingress.core.demo.authserver.AuthorizationRequest;
+import io.runagents.ingress.core.demo.authserver.AuthorizationServerUrls;
 import io.runagents.ingress.core.demo.authserver.ClientAuthMethod;
 import io.runagents.ingress.core.demo.authserver.ClientCredentials;
 import io.runagents.ingress.core.demo.authserver.IssuedTokens;
@@ -106,24 +107,29 @@ public final class StubAuthorizationServer implements AutoCloseable {
 
     /** {@code http://127.0.0.1:<port>}: the issuer, and what {@link #issuerInRedirect} usually gets. */
     public String issuer() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return urls().issuer();
+    }
+
+    /** Its endpoints' URLs. */
+    public AuthorizationServerUrls urls() {
+        return AuthorizationServerUrls.loopback(server.getAddress().getPort());
     }
 
     public URI authorizationUrl() {
-        return URI.create(issuer() + "/authorize");
+        return urls().authorizationUrl();
     }
 
     public URI tokenUrl() {
-        return URI.create(issuer() + "/token");
+        return urls().tokenUrl();
     }
 
     public URI revocationUrl() {
-        return URI.create(issuer() + "/revoke");
+        return urls().revocationUrl();
     }
 
     /** The tool's {@code baseUrl}: an egress call {@code /tools/<tool>/whoami} reaches {@code /api/whoami}. */
     public URI toolBaseUrl() {
-        return URI.create(issuer() + "/api");
+        return urls().below("/api");
     }
 
     // ---- levers
@@ -284,11 +290,11 @@ public final class StubAuthorizationServer implements AutoCloseable {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             try {
-                if (path.equals("/authorize")) {
+                if (path.equals(AuthorizationServerUrls.AUTHORIZE_PATH)) {
                     authorize(exchange);
-                } else if (path.equals("/token")) {
+                } else if (path.equals(AuthorizationServerUrls.TOKEN_PATH)) {
                     token(exchange);
-                } else if (path.equals("/revoke")) {
+                } else if (path.equals(AuthorizationServerUrls.REVOKE_PATH)) {
                     revoke(exchange);
                 } else if (path.startsWith("/api/")) {
                     tool.handle(exchange, path);

@@ -5,7 +5,7 @@ import io.runagents.ingress.tokenstore.Scopes;
 import io.runagents.ingress.tokenstore.Secret;
 import io.runagents.ingress.tokenstore.TokenSet;
 import io.runagents.ingress.tokenstore.testing.Backend;
-import io.runagents.ingress.tokenstore.testing.MutableClock;
+import io.runagents.ingress.jwt.testing.MutableClock;
 import io.runagents.ingress.tokenstore.testing.TestKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

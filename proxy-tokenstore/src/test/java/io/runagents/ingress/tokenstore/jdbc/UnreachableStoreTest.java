@@ -5,7 +5,7 @@ import io.runagents.ingress.tokenstore.Secret;
 import io.runagents.ingress.tokenstore.StoreHealth;
 import io.runagents.ingress.tokenstore.TokenStoreOptions;
 import io.runagents.ingress.tokenstore.TokenStoreUnavailableException;
-import io.runagents.ingress.tokenstore.testing.MutableClock;
+import io.runagents.ingress.jwt.testing.MutableClock;
 import io.runagents.ingress.tokenstore.testing.TestKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
