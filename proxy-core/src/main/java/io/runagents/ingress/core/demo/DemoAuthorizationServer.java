@@ -10,6 +10,7 @@ import io.runagents.ingress.core.demo.authserver.OAuthAuthority;
 import io.runagents.ingress.core.demo.authserver.OAuthClient;
 import io.runagents.ingress.core.demo.authserver.OAuthError;
 import io.runagents.ingress.core.demo.authserver.OAuthHttp;
+import io.runagents.ingress.core.demo.authserver.ServedAuthorizationServer;
 import io.runagents.ingress.core.demo.authserver.TokenSettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * every answer, and {@code GET /drive/files}, the account's files for a valid bearer token. Demo-only: any
  * account name is taken on its word.
  */
-public final class DemoAuthorizationServer implements AutoCloseable {
+public final class DemoAuthorizationServer implements ServedAuthorizationServer {
     private static final Logger log = LoggerFactory.getLogger(DemoAuthorizationServer.class);
     /** The query parameter (OpenID Connect's) that names the account and skips the consent page. */
     public static final String ACCOUNT_PARAMETER = "login_hint";
@@ -78,26 +79,9 @@ public final class DemoAuthorizationServer implements AutoCloseable {
         authority.register(client);
     }
 
-    /** The issuer, sent as {@code iss} on every authorization answer: a tool's {@code auth.issuer}. */
-    public String issuer() {
-        return urls().issuer();
-    }
-
-    /** Its endpoints' URLs. */
-    public AuthorizationServerUrls urls() {
-        return AuthorizationServerUrls.loopback(server.getAddress().getPort());
-    }
-
-    public URI authorizationUrl() {
-        return urls().authorizationUrl();
-    }
-
-    public URI tokenUrl() {
-        return urls().tokenUrl();
-    }
-
-    public URI revocationUrl() {
-        return urls().revocationUrl();
+    @Override
+    public int port() {
+        return server.getAddress().getPort();
     }
 
     /** The {@code drive} tool's {@code baseUrl}: its calls {@code /tools/drive/files} reach {@code /drive/files}. */

@@ -14,6 +14,7 @@ import io.runagents.ingress.core.demo.authserver.OAuthClient;
 import io.runagents.ingress.core.demo.authserver.OAuthError;
 import io.runagents.ingress.core.demo.authserver.OAuthHttp;
 import io.runagents.ingress.core.demo.authserver.RevokedToken;
+import io.runagents.ingress.core.demo.authserver.ServedAuthorizationServer;
 import io.runagents.ingress.core.demo.authserver.TokenSettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -41,7 +42,7 @@ import java.util.function.UnaryOperator;
  * switches, a gate that holds requests, and records of everything that arrived. Thread-safe; time comes from
  * the injected clock.
  */
-public final class StubAuthorizationServer implements AutoCloseable {
+public final class StubAuthorizationServer implements ServedAuthorizationServer {
     /** The account that consents until a test names another. */
     public static final String DEFAULT_ACCOUNT = "stub-user";
 
@@ -105,26 +106,9 @@ public final class StubAuthorizationServer implements AutoCloseable {
 
     // ---- where it is
 
-    /** {@code http://127.0.0.1:<port>}: the issuer, and what {@link #issuerInRedirect} usually gets. */
-    public String issuer() {
-        return urls().issuer();
-    }
-
-    /** Its endpoints' URLs. */
-    public AuthorizationServerUrls urls() {
-        return AuthorizationServerUrls.loopback(server.getAddress().getPort());
-    }
-
-    public URI authorizationUrl() {
-        return urls().authorizationUrl();
-    }
-
-    public URI tokenUrl() {
-        return urls().tokenUrl();
-    }
-
-    public URI revocationUrl() {
-        return urls().revocationUrl();
+    @Override
+    public int port() {
+        return server.getAddress().getPort();
     }
 
     /** The tool's {@code baseUrl}: an egress call {@code /tools/<tool>/whoami} reaches {@code /api/whoami}. */
