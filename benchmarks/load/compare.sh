@@ -10,12 +10,17 @@
 #
 # usage: benchmarks/load/compare.sh [--quick] [--rounds N] [--duration S] [--warmup S] [--connections N]
 #                                   [--peers "direct haproxy haproxy-jwt open auth"] [--jfr FILE] [--out PREFIX]
+#                                   [--baseline-jar JAR] [--syscalls]
 # --jfr records the proxy with Java Flight Recorder (profile settings) into FILE, written when it stops.
+# --syscalls counts each server's system calls per request with strace -c -f over a short run (slow under
+#   strace, so only the counts are used), then exits without the throughput rounds.
+# --baseline-jar runs a second proxy from JAR (e.g. the previous commit's runagents.jar) on the same conf and adds
+#   the peers open-base and auth-base, so a change is measured against its baseline in one run.
 # Only loopback traffic; everything started here is stopped on exit.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-rounds=3 duration=10 warmup=2 connections=32 out="" jfr=""
+rounds=3 duration=10 warmup=2 connections=32 out="" jfr="" baseline_jar="" syscalls=""
 peers=(direct haproxy haproxy-jwt open auth)
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -27,6 +32,8 @@ while [ $# -gt 0 ]; do
     --out) out="$2"; shift 2 ;;
     --peers) read -r -a peers <<<"$2"; shift 2 ;;
     --jfr) jfr="$(realpath -m "$2")"; shift 2 ;;
+    --baseline-jar) baseline_jar="$(realpath "$2")"; shift 2 ;;
+    --syscalls) syscalls=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -64,7 +71,8 @@ else
   pinning="no pinning (1 core)"
 fi
 
-backend=18480 hap_plain=18481 hap_jwt=18482 ingress=18490
+backend=18480 hap_plain=18481 hap_jwt=18482 ingress=18490 base_ingress=18495
+[ -n "$baseline_jar" ] && peers+=(open-base auth-base)
 java -cp "$jar" io.runagents.ingress.benchmarks.load.BenchCredentials "$work" >/dev/null
 token="$(cat "$work/token.txt")"
 chmod 755 "$work" && chmod 644 "$work/jwks.json" # nginx's workers run unprivileged
@@ -166,9 +174,23 @@ java_opts="${RUNAGENTS_JAVA_OPTS:-} -Xms512m -Xmx512m -XX:+AlwaysPreTouch"
 [ -n "$jfr" ] && java_opts="$java_opts -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$jfr"
 RUNAGENTS_JAVA_OPTS="$java_opts" \
   "${server[@]}" "$root/bin/runagents" serve --config "$work/conf" >"$work/proxy.log" 2>&1 & proxy_pid=$!; pids+=($!)
-for _ in $(seq 1 100); do
-  curl -sf -o /dev/null "http://127.0.0.1:18492/readyz" && break
-  sleep 0.2
+base_pid=""
+if [ -n "$baseline_jar" ]; then
+  cp -r "$work/conf" "$work/base-conf"
+  cat >"$work/base-conf/proxy.yaml" <<EOF
+listen: { ingress: "127.0.0.1:$base_ingress", egress: "127.0.0.1:18496", admin: "127.0.0.1:18497" }
+dataDir: $work/base-data
+audit: { file: $work/base-audit/audit.jsonl }
+EOF
+  # shellcheck disable=SC2086
+  "${server[@]}" java $java_opts -jar "$baseline_jar" serve --config "$work/base-conf" >"$work/base.log" 2>&1 &
+  base_pid=$!; pids+=($!)
+fi
+for admin_port in 18492 ${base_pid:+18497}; do
+  for _ in $(seq 1 100); do
+    curl -sf -o /dev/null "http://127.0.0.1:$admin_port/readyz" && break
+    sleep 0.2
+  done
 done
 
 check() { # name expected-status curl-args...
@@ -194,6 +216,8 @@ peer_args() { # name -> LoadGen target arguments
     haproxy-jwt) echo "--url http://127.0.0.1:$hap_jwt/hello --token-file $work/token.txt" ;;
     open) echo "--url http://127.0.0.1:$ingress/open/hello --host bench.example.test" ;;
     auth) echo "--url http://127.0.0.1:$ingress/auth/hello --host bench.example.test --token-file $work/token.txt" ;;
+    open-base) echo "--url http://127.0.0.1:$base_ingress/open/hello --host bench.example.test" ;;
+    auth-base) echo "--url http://127.0.0.1:$base_ingress/auth/hello --host bench.example.test --token-file $work/token.txt" ;;
   esac
 }
 # CPU time is read from /proc for the process that serves each peer (nginx's worker for direct): its CPU
@@ -203,6 +227,7 @@ server_pid() {
     direct) pgrep -P "$nginx_pid" | head -1 ;;
     haproxy|haproxy-jwt) echo "$haproxy_pid" ;;
     open|auth) echo "$proxy_pid" ;;
+    open-base|auth-base) echo "$base_pid" ;;
   esac
 }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }  # user + system
@@ -228,6 +253,26 @@ echo "# $(date -u +%FT%TZ) $(nproc) cores; $pinning; $connections connections; $
 echo "# haproxy: $(haproxy -v | head -1)"
 echo "# nginx: $(nginx -v 2>&1)"
 echo "# java: $(java -version 2>&1 | head -1)"
+if [ -n "$syscalls" ]; then
+  command -v strace >/dev/null || { apt-get install -y -qq strace >/dev/null; }
+  echo "# system calls per request (strace -c -f on the serving process, 5 s of load after warm-up)"
+  for peer in "${peers[@]}"; do
+    duration=4 warmup=1 load "$peer" >/dev/null # warm
+    pid="$(server_pid "$peer")"
+    strace -c -f -q -p "$pid" -o "$work/strace-$peer.txt" & strace_pid=$!
+    sleep 0.5
+    line="$(duration=5 warmup=0 load "$peer")"
+    kill -INT "$strace_pid"; wait "$strace_pid" 2>/dev/null || true
+    requests="$(echo "$line" | tr ' ' '\n' | awk -F= '$1 == "requests" { print $2 }')"
+    # strace -c columns: % time, seconds, usecs/call, calls, [errors], syscall
+    calls="$(awk '$NF == "total" { print $4 }' "$work/strace-$peer.txt")"
+    awk -v p="$peer" -v c="$calls" -v r="$requests" 'BEGIN { printf "%-12s %8d requests %9d calls %6.2f per request\n", p, r, c, (r > 0 ? c / r : 0) }'
+    grep -E '^ *[0-9.]+ ' "$work/strace-$peer.txt" | grep -v ' total$' | sort -k4 -n -r | head -6 \
+      | awk -v r="$requests" '{ printf "    %-16s %6.2f per request\n", $NF, (r > 0 ? $4 / r : 0) }'
+  done
+  exit 0
+fi
+
 # One unrecorded pass first, so that every peer (the JVM's JIT above all) is warm before round 1.
 for peer in "${peers[@]}"; do
   duration=$((warmup * 3)) warmup=1 load "$peer" >/dev/null

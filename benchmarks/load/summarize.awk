@@ -38,4 +38,6 @@ END {
   ratio("auth", "haproxy-jwt", 3.0)
   ratio("auth", "open", 0.95)
   ratio("open", "haproxy", 1.0)
+  ratio("open", "open-base", 0.97)
+  ratio("auth", "auth-base", 0.97)
 }

@@ -22,20 +22,32 @@ public sealed interface AuthResult
      * @param userId the {@code userIDClaim} value (non-empty, no control characters or {@code ,}, at most 256 chars)
      * @param email the {@code email} claim when it is a string, else null
      * @param groups from {@code groupsClaim}: a string becomes one group, an array its string elements
+     * @param scopes from {@code scope} (a space-separated string) or {@code scp} (an array, or such a string);
+     *               empty when the token has neither
      * @param provider the identity provider's name
      * @param expiresAt the token's {@code exp}
      * @param claims the raw values of the claims named in the provider's {@code claimHeaders} (absent ones omitted)
      * @param keyId the {@code kid} of the key that verified the token (its RFC 7638 thumbprint when it has none)
+     * @param memo what the proxy derives from this verification and keeps with it (see {@link TokenMemo})
      */
-    record Authenticated(String userId, String email, List<String> groups, String provider, Instant expiresAt,
-                         Map<String, Object> claims, String keyId) implements AuthResult {
+    record Authenticated(String userId, String email, List<String> groups, List<String> scopes, String provider,
+                         Instant expiresAt, Map<String, Object> claims, String keyId, TokenMemo memo)
+            implements AuthResult {
         public Authenticated {
             Objects.requireNonNull(userId, "userId");
             groups = List.copyOf(groups);
+            scopes = List.copyOf(scopes);
+            Objects.requireNonNull(memo, "memo");
             Objects.requireNonNull(provider, "provider");
             Objects.requireNonNull(expiresAt, "expiresAt");
             claims = Map.copyOf(claims);
             Objects.requireNonNull(keyId, "keyId");
+        }
+
+        /** A result with a memo of its own. */
+        public Authenticated(String userId, String email, List<String> groups, List<String> scopes, String provider,
+                             Instant expiresAt, Map<String, Object> claims, String keyId) {
+            this(userId, email, groups, scopes, provider, expiresAt, claims, keyId, new TokenMemo());
         }
     }
 

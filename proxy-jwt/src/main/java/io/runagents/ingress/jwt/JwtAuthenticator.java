@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
 /**
@@ -28,6 +29,8 @@ public final class JwtAuthenticator {
     private static final Logger log = LoggerFactory.getLogger(JwtAuthenticator.class);
     private static final Rejected MISSING = Rejected.of(RejectReason.MISSING);
     private static final Rejected TOO_LARGE = Rejected.of(RejectReason.TOO_LARGE);
+    /** How long a token may wait for the next fetch its unknown kid is allowed, after one that did not have it. */
+    static final long MAX_HOLD_MILLIS = 2000;
 
     private final IdentityProvider provider;
     private final long generation;
@@ -72,7 +75,7 @@ public final class JwtAuthenticator {
             return TOO_LARGE;
         }
         JwksSnapshot snapshot = keys.snapshot();
-        Authenticated hit = cache.getIfPresent(generation, token);
+        Authenticated hit = cache.getIfPresent(generation, token); // counted once: a hit, or the token's miss
         if (hit != null) {
             if (snapshot.containsId(hit.keyId())) {
                 return hit;
@@ -80,18 +83,42 @@ public final class JwtAuthenticator {
             cache.invalidate(generation, token); // its key left the set (or went stale) since it was cached
         }
         AuthResult result = decide(token, snapshot);
-        if (result != unknownKid && result != noKeys) {
+        if (!lacksKey(result)) {
             return result;
         }
+        boolean joining = keys.fetching(); // a fetch that began before this token arrived
         CompletableFuture<JwksSnapshot> fetch = keys.fetchForMissingKey();
         if (fetch == null) {
-            return result; // rate limited: answer with the keys we have
+            // Rate limited. A fetch may have ended between our snapshot and now: judge by the newest keys.
+            JwksSnapshot newest = keys.snapshot();
+            return newest != snapshot ? decide(token, newest) : result;
         }
         if (log.isDebugEnabled()) {
             log.debug("provider {}: token {} waits for a JWKS fetch", provider.name(), TokenFingerprint.of(token));
         }
-        CompletionStage<AuthResult> resumed = fetch.thenApplyAsync(s -> resume(token), executor);
-        return new Pending(resumed);
+        return new Pending(joining ? fetch.thenComposeAsync(s -> afterJoinedFetch(token), executor)
+                : fetch.thenApplyAsync(s -> resume(token), executor));
+    }
+
+    /**
+     * The decision once a fetch the token joined ended. That fetch began before the token arrived, perhaps before
+     * the provider published the token's key (a scheduled refresh, another token's fetch): when it did not bring
+     * the key, the token may start the next fetch the unknown-kid budget allows, waiting for it up to
+     * {@link #MAX_HOLD_MILLIS}, rather than be refused at once.
+     */
+    private CompletionStage<AuthResult> afterJoinedFetch(String token) {
+        AuthResult result = resume(token);
+        if (!lacksKey(result)) {
+            return CompletableFuture.completedFuture(result);
+        }
+        long wait = keys.millisUntilUnknownKidFetch();
+        if (wait > MAX_HOLD_MILLIS) {
+            return CompletableFuture.completedFuture(result);
+        }
+        Executor later = wait == 0 ? executor : CompletableFuture.delayedExecutor(wait, TimeUnit.MILLISECONDS, executor);
+        return CompletableFuture.supplyAsync(keys::fetchForMissingKey, later).thenComposeAsync(next -> next == null
+                ? CompletableFuture.completedFuture(resume(token))
+                : next.thenApplyAsync(s -> resume(token), executor), executor);
     }
 
     private AuthResult resume(String token) {
@@ -101,6 +128,11 @@ public final class JwtAuthenticator {
             log.error("provider {}: verifying token {} failed", provider.name(), TokenFingerprint.of(token), e);
             return new Unavailable("internal error while verifying the token");
         }
+    }
+
+    /** True for the "the snapshot lacks the key" results that a fetch may still change. */
+    private boolean lacksKey(AuthResult result) {
+        return result == unknownKid || result == noKeys;
     }
 
     private AuthResult decide(String token, JwksSnapshot snapshot) {

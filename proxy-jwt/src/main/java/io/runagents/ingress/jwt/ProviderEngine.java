@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /** The parts every generation of the configuration shares. */
 final class ProviderEngine {
 
-    private static final Logger log = LoggerFactory.getLogger(IdentityProviders.class);
+    private static final Logger log = LoggerFactory.getLogger(ProviderEngine.class);
 
     final VerifiedTokenCache cache;
     final JwksStore store;

@@ -25,6 +25,7 @@ public enum RejectReason {
     ISSUED_IN_FUTURE("expiry", "token issued in the future"),
     LIFETIME("expiry", "token lifetime exceeds the provider's limit"),
     BAD_USER_ID_CLAIM("user id", "user id claim missing or not a clean string"),
+    BAD_SCOPE_CLAIM("scopes", "scope and scp together, or a scope claim that is not space-separated scope strings"),
     DOMAIN_NOT_ALLOWED("allowed domain", "email domain not allowed"),
     EMAIL_NOT_VERIFIED("allowed domain", "email not verified");
 

@@ -9,7 +9,9 @@ import java.util.List;
 /** Binds an {@code agents/*.yaml} document's {@code spec}. */
 final class AgentBinder {
     static final String[] SPEC_FIELDS = {"host", "pathPrefix", "upstream", "upstreams", "stripPrefix", "access",
-        "identityProvider", "timeoutSeconds", "maxBodyBytes"};
+        "identityProvider", "timeoutSeconds", "maxBodyBytes", "resource", "requiredScopes", "cors"};
+    /** Paths the proxy answers itself (SPEC section 11): no agent may be routed under them. */
+    static final List<String> RESERVED_PREFIXES = List.of("/oauth", "/.well-known/oauth-protected-resource");
 
     private AgentBinder() {
     }
@@ -24,14 +26,55 @@ final class AgentBinder {
         String identityProvider = spec.convert("identityProvider", spec.string("identityProvider"), Values::name);
         Integer timeout = spec.integer("timeoutSeconds", 1);
         Long maxBodyBytes = spec.longValue("maxBodyBytes", 1);
+        String prefix = pathPrefix == null ? "/" : pathPrefix;
+        reservedPrefix(spec, prefix);
+        URI resource = spec.convert("resource", spec.string("resource"), Values::resource);
+        if (resource != null && !resourcePath(resource).equals(prefix)) {
+            spec.error("resource", "its path " + YamlNode.Scalar.quote(resource.getRawPath())
+                    + " is not the agent's pathPrefix " + YamlNode.Scalar.quote(prefix) + " (RFC 9728 section 3.3)");
+        }
+        List<String> requiredScopes = spec.value("requiredScopes") == null ? List.of()
+                : spec.strings("requiredScopes", Values::scope);
+        List<String> origins = cors(spec);
         spec.checkUnknown(SPEC_FIELDS);
 
         if (spec.document().hasErrors()) {
             return null;
         }
-        return new Agent(name, host, pathPrefix == null ? "/" : pathPrefix, upstreams,
+        return new Agent(name, host, prefix, upstreams,
                 stripPrefix != null && stripPrefix, access == null ? Access.AUTHENTICATED : access, identityProvider,
-                timeout == null ? Agent.DEFAULT_TIMEOUT_SECONDS : timeout, maxBodyBytes);
+                timeout == null ? Agent.DEFAULT_TIMEOUT_SECONDS : timeout, maxBodyBytes, resource,
+                requiredScopes == null ? List.of() : requiredScopes, origins);
+    }
+
+    private static void reservedPrefix(FieldReader spec, String prefix) {
+        for (String reserved : RESERVED_PREFIXES) {
+            if (prefix.equals(reserved) || prefix.startsWith(reserved + "/")) {
+                spec.error(spec.has("pathPrefix") ? "pathPrefix" : "host", YamlNode.Scalar.quote(prefix)
+                        + " (expected: a path outside " + reserved + ", which the proxy answers itself)");
+            }
+        }
+    }
+
+    /** The path of a resource URL as routing spells prefixes: "" and "/" are the root. */
+    private static String resourcePath(URI resource) {
+        String path = resource.getRawPath();
+        return path == null || path.isEmpty() ? "/" : path;
+    }
+
+    /** {@code cors: {allowedOrigins: [...]}}: origins, or the single value {@code *}; absent or [] for no CORS. */
+    private static List<String> cors(FieldReader spec) {
+        FieldReader cors = spec.mapping("cors");
+        if (cors == null) {
+            return List.of();
+        }
+        List<String> origins = cors.value("allowedOrigins") == null ? List.of()
+                : cors.strings("allowedOrigins", Values::origin);
+        cors.checkUnknown("allowedOrigins");
+        if (origins != null && origins.contains("*") && origins.size() > 1) {
+            cors.error("allowedOrigins", "\"*\" mixed with origins (expected: either [\"*\"] or a list of origins)");
+        }
+        return origins == null ? List.of() : origins;
     }
 
     /** Exactly one of {@code upstream} (one URL) and {@code upstreams} (a non-empty list). */

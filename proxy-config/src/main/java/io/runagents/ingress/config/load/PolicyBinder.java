@@ -11,7 +11,8 @@ import java.util.function.Function;
 final class PolicyBinder {
     static final String[] SPEC_FIELDS = {"target", "rules"};
     static final String[] TARGET_FIELDS = {"tool", "agent"};
-    static final String[] RULE_FIELDS = {"effect", "users", "groups", "domains", "methods", "paths"};
+    static final String[] RULE_FIELDS = {"effect", "users", "groups", "domains", "methods", "paths", "scopes",
+        "agents"};
 
     private PolicyBinder() {
     }
@@ -58,9 +59,12 @@ final class PolicyBinder {
         List<String> domains = orEmpty(rule.checkList("domains", Values::domain, "domain"));
         List<String> methods = orEmpty(rule.checkList("methods", Values::method, "method"));
         List<String> paths = orEmpty(rule.checkList("paths", Values::policyPath, "path"));
+        List<String> scopes = orEmpty(rule.checkList("scopes", Values::scope, "scope"));
+        List<String> agents = orEmpty(rule.checkList("agents", Values::name, "agent"));
         rule.checkUnknown(RULE_FIELDS);
         // A placeholder effect keeps the record constructible; the document is invalid in that case anyway.
-        return new PolicyRule(index, effect == null ? Effect.DENY : effect, users, groups, domains, methods, paths);
+        return new PolicyRule(index, effect == null ? Effect.DENY : effect, users, groups, domains, methods, paths,
+                scopes, agents);
     }
 
     private static Effect effect(String s) {

@@ -1,5 +1,6 @@
 package io.runagents.ingress.config.load;
 
+import io.runagents.ingress.config.model.AdminSettings;
 import io.runagents.ingress.config.model.AuditSettings;
 import io.runagents.ingress.config.model.HostPort;
 import io.runagents.ingress.config.model.IdentityContextSettings;
@@ -10,12 +11,13 @@ import io.runagents.ingress.config.model.ProxySettings;
 import io.runagents.ingress.config.model.TlsSettings;
 import io.runagents.ingress.config.model.TokenCacheSettings;
 import io.runagents.ingress.config.model.TokenStoreSettings;
+import java.util.List;
 import java.util.function.Function;
 
 /** Binds {@code proxy.yaml}; every field is optional and falls back to {@link ProxySettings#DEFAULTS}. */
 final class ProxySettingsBinder {
     static final String[] FIELDS = {"listen", "dataDir", "tls", "limits", "jwks", "tokenCache", "audit",
-        "identityContext", "tokenStore"};
+        "identityContext", "tokenStore", "admin"};
     private static final ProxySettings D = ProxySettings.DEFAULTS;
 
     private ProxySettingsBinder() {
@@ -35,21 +37,30 @@ final class ProxySettingsBinder {
         });
         AuditSettings audit = section(root, "audit", D.audit(), r -> {
             String file = r.string("file");
-            r.checkUnknown("file");
-            return new AuditSettings(or(file, D.audit().file()));
+            Integer maxWait = r.integer("maxWaitMillis", 0);
+            r.checkUnknown("file", "maxWaitMillis");
+            return new AuditSettings(or(file, D.audit().file()), or(maxWait, D.audit().maxWaitMillis()));
         });
         IdentityContextSettings identityContext = section(root, "identityContext", D.identityContext(), r -> {
             String keyFile = r.string("signingKeyFile");
             Integer ttl = r.integer("ttlSeconds", 1);
-            r.checkUnknown("signingKeyFile", "ttlSeconds");
-            return new IdentityContextSettings(keyFile, or(ttl, D.identityContext().ttlSeconds()));
+            String issuer = r.convert("issuer", r.string("issuer"), ProxySettingsBinder::contextIssuer);
+            r.checkUnknown("signingKeyFile", "ttlSeconds", "issuer");
+            return new IdentityContextSettings(keyFile, or(ttl, D.identityContext().ttlSeconds()),
+                    or(issuer, D.identityContext().issuer()));
         });
         TokenStoreSettings tokenStore = section(root, "tokenStore", D.tokenStore(), ProxySettingsBinder::tokenStore);
+        AdminSettings admin = section(root, "admin", D.admin(), r -> {
+            List<String> hosts = r.value("allowedHosts") == null ? List.of() : r.strings("allowedHosts", Values::hostname);
+            r.checkUnknown("allowedHosts");
+            return new AdminSettings(hosts == null ? List.of() : hosts);
+        });
         root.checkUnknown(FIELDS);
         if (root.document().hasErrors()) {
             return null;
         }
-        return new ProxySettings(listen, dataDir, tls, limits, jwks, tokenCache, audit, identityContext, tokenStore);
+        return new ProxySettings(listen, dataDir, tls, limits, jwks, tokenCache, audit, identityContext, tokenStore,
+                admin);
     }
 
     private static <T> T section(FieldReader root, String key, T defaults, Function<FieldReader, T> bind) {
@@ -160,6 +171,15 @@ final class ProxySettingsBinder {
             throw new IllegalArgumentException(expected);
         }
         return new HostPort(host, Integer.parseInt(port));
+    }
+
+    /** A context issuer: a non-empty string of printable ASCII (it is compared exactly at the egress). */
+    private static String contextIssuer(String issuer) {
+        if (issuer.isEmpty() || !issuer.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new IllegalArgumentException(YamlNode.Scalar.quote(issuer)
+                    + " (expected: a non-empty string of printable ASCII without spaces)");
+        }
+        return issuer;
     }
 
     private static <T> T or(T value, T fallback) {

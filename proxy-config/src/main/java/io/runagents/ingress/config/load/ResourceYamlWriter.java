@@ -110,6 +110,15 @@ public final class ResourceYamlWriter {
         if (a.maxBodyBytes() != null) {
             y.literal(2, "maxBodyBytes", a.maxBodyBytes());
         }
+        if (a.resource() != null) {
+            y.scalar(2, "resource", a.resource().toString());
+        }
+        if (!a.requiredScopes().isEmpty()) {
+            y.flowList(2, "requiredScopes", a.requiredScopes());
+        }
+        if (!a.corsOrigins().isEmpty()) {
+            y.open(2, "cors").flowList(4, "allowedOrigins", a.corsOrigins());
+        }
         return y.toString();
     }
 
@@ -118,22 +127,36 @@ public final class ResourceYamlWriter {
         YamlEmitter y = header(t.name());
         y.scalar(2, "baseUrl", t.baseUrl().toString());
         ToolAuth auth = t.auth();
-        if (auth.type() == ToolAuth.Type.NONE) {
+        if (auth instanceof ToolAuth.None) {
             return y.toString();
         }
-        y.open(2, "auth").scalar(4, "type", ToolBinder.TYPE_NAMES.get(auth.type()));
-        if (auth.type() == ToolAuth.Type.OAUTH2) {
-            y.scalar(4, "authorizationUrl", auth.authorizationUrl())
-                    .scalar(4, "tokenUrl", auth.tokenUrl())
-                    .scalar(4, "clientId", auth.clientId())
-                    .scalar(4, "clientSecretEnv", auth.clientSecretEnv());
-            if (!auth.scopes().isEmpty()) {
-                y.flowList(4, "scopes", auth.scopes());
+        y.open(2, "auth").scalar(4, "type", auth.typeName());
+        if (auth instanceof ToolAuth.OAuth2 o) {
+            y.scalar(4, "authorizationUrl", o.authorizationUrl().toString())
+                    .scalar(4, "tokenUrl", o.tokenUrl().toString())
+                    .scalar(4, "clientId", o.clientId());
+            if (o.clientSecretEnv() != null) {
+                y.scalar(4, "clientSecretEnv", o.clientSecretEnv());
             }
-        } else {
-            y.open(4, "apiKey").scalar(6, "header", auth.apiKeyHeader()).scalar(6, "valueEnv", auth.apiKeyValueEnv());
+            if (!o.scopes().isEmpty()) {
+                y.flowList(4, "scopes", o.scopes());
+            }
+            if (o.tokenEndpointAuth() != ToolAuth.TokenEndpointAuth.CLIENT_SECRET_BASIC) {
+                y.scalar(4, "tokenEndpointAuth", o.tokenEndpointAuth().yamlName());
+            }
+            optional(y, "revocationUrl", o.revocationUrl());
+            optional(y, "issuer", o.issuer());
+            optional(y, "resource", o.resource());
+        } else if (auth instanceof ToolAuth.ApiKey k) {
+            y.open(4, "apiKey").scalar(6, "header", k.header()).scalar(6, "valueEnv", k.valueEnv());
         }
         return y.toString();
+    }
+
+    private static void optional(YamlEmitter y, String key, URI value) {
+        if (value != null) {
+            y.scalar(4, key, value.toString());
+        }
     }
 
     /** A policy, rules in order. */
@@ -153,6 +176,8 @@ public final class ResourceYamlWriter {
             list(y, "domains", rule.domains());
             list(y, "methods", rule.methods());
             list(y, "paths", rule.paths());
+            list(y, "scopes", rule.scopes());
+            list(y, "agents", rule.agents());
         }
         return y.toString();
     }

@@ -142,6 +142,43 @@ final class Values {
         return b.length() == 0 ? "/" : b.toString();
     }
 
+    /** An OAuth scope (RFC 6749 section 3.3): printable ASCII without space, {@code "} or {@code \\}. */
+    static String scope(String s) {
+        if (s.isEmpty() || !s.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '"' && c != '\\')) {
+            throw new IllegalArgumentException(YamlNode.Scalar.quote(s)
+                    + " (expected: a scope: printable ASCII without spaces, quotes or backslashes)");
+        }
+        return s;
+    }
+
+    /** A CORS origin: {@code scheme://host[:port]} with no path, query or user info; or {@code *}. */
+    static String origin(String s) {
+        if (s.equals("*")) {
+            return s;
+        }
+        String expected = YamlNode.Scalar.quote(s) + " (expected: an origin such as https://app.example.com, or *)";
+        URI uri = parse(s, expected);
+        if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null
+                || !(uri.getRawPath() == null || uri.getRawPath().isEmpty())) {
+            throw new IllegalArgumentException(expected);
+        }
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
+    }
+
+    /**
+     * An agent's resource URL for OAuth clients (RFC 9728): https, or http for a loopback host; no query,
+     * fragment or user info.
+     */
+    static URI resource(String s) {
+        URI uri = secureUrl(s);
+        if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException(YamlNode.Scalar.quote(s)
+                    + " (expected: an https:// URL without query, fragment or user info)");
+        }
+        return uri;
+    }
+
     /** A policy path prefix: starts with {@code /}. */
     static String policyPath(String s) {
         if (!s.startsWith("/")) {

@@ -69,7 +69,7 @@ class ProxySettingsTest {
                 .containsExactly(
                         "conf/proxy.yaml:1:11: listen.ingres: unknown field (expected one of: ingress, egress, admin)",
                         "conf/proxy.yaml:2:1: limit: unknown field (expected one of: listen, dataDir, tls, limits,"
-                                + " jwks, tokenCache, audit, identityContext, tokenStore)");
+                                + " jwks, tokenCache, audit, identityContext, tokenStore, admin)");
     }
 
     @Test
@@ -130,5 +130,27 @@ class ProxySettingsTest {
 
         assertThat(TestConf.errors(YamlConfigLoader.loadDirectory(conf.dir, 1, TestConf.CLOCK, check))).containsExactly(
                 "conf/proxy.yaml:1:1: tls.keyFile: certFile and keyFile must be set together (TLS needs both)");
+    }
+
+    @Test
+    void auditWaitAdminHostsAndContextIssuer() {
+        ProxySettings p = load("audit: { maxWaitMillis: 0 }\nadmin: { allowedHosts: [Proxy.Internal, 10.0.0.5] }\n"
+                + "identityContext: { issuer: https://proxy.corp.example }\n");
+        assertThat(p.audit().maxWaitMillis()).isZero();
+        assertThat(p.admin().allowedHosts()).containsExactly("proxy.internal", "10.0.0.5");
+        assertThat(p.identityContext().issuer()).isEqualTo("https://proxy.corp.example");
+        ProxySettings d = load("dataDir: data\n");
+        assertThat(d.audit().maxWaitMillis()).isEqualTo(2000);
+        assertThat(d.admin().allowedHosts()).isEmpty();
+        assertThat(d.identityContext().issuer()).isEqualTo("runagents");
+        assertThat(new TestConf(tmp).file("proxy.yaml", "audit: { maxWaitMillis: -1 }\n"
+                + "admin: { allowedHosts: [\"http://x\"], hosts: [] }\nidentityContext: { issuer: \"a b\" }\n")
+                .errors()).containsExactly(
+                        "conf/proxy.yaml:1:25: audit.maxWaitMillis: -1 (expected: >= 0)",
+                        "conf/proxy.yaml:2:25: admin.allowedHosts[0]: \"http://x\" (expected: a hostname, without scheme,"
+                                + " port or path)",
+                        "conf/proxy.yaml:2:38: admin.hosts: unknown field (expected one of: allowedHosts)",
+                        "conf/proxy.yaml:3:28: identityContext.issuer: \"a b\" (expected: a non-empty string of"
+                                + " printable ASCII without spaces)");
     }
 }

@@ -201,8 +201,7 @@ class ResourceValidationTest {
                   baseUrl: https://api.example
                   auth: { type: apiKey, apiKey: { header: X-Api-Key, valueEnv: KEY_1 } }
                 """).tools().get(0).auth();
-        assertThat(apiKey).isEqualTo(new ToolAuth(ToolAuth.Type.API_KEY, null, null, null, null,
-                java.util.List.of(), "X-Api-Key", "KEY_1"));
+        assertThat(apiKey).isEqualTo(new ToolAuth.ApiKey("X-Api-Key", "KEY_1"));
         assertThat(documentErrors(ResourceKind.TOOLS, """
                 name: t
                 spec:
@@ -212,6 +211,52 @@ class ResourceValidationTest {
         assertThat(documentErrors(ResourceKind.TOOLS, "name: t\nspec:\n  auth: { type: apiKey }\n"))
                 .containsExactly("in.yaml:2:1: spec.baseUrl: required field missing",
                         "in.yaml:3:3: spec.auth.apiKey: required field missing");
+    }
+
+    private static final String OAUTH_TOOL = """
+            name: drive
+            spec:
+              baseUrl: https://www.googleapis.com/drive/v3
+              auth:
+                type: oauth2
+                authorizationUrl: https://accounts.google.com/o/oauth2/v2/auth
+                tokenUrl: https://oauth2.googleapis.com/token
+                clientId: abc.apps.googleusercontent.com
+                clientSecretEnv: DRIVE_SECRET
+                scopes: [https://www.googleapis.com/auth/drive.readonly]
+                revocationUrl: https://oauth2.googleapis.com/revoke
+                issuer: https://accounts.google.com
+            """;
+
+    @Test
+    void oauth2ToolFields() {
+        ToolAuth.OAuth2 o = (ToolAuth.OAuth2) documents(ResourceKind.TOOLS, OAUTH_TOOL).tools().get(0).auth();
+        assertThat(o.tokenEndpointAuth()).isEqualTo(ToolAuth.TokenEndpointAuth.CLIENT_SECRET_BASIC);
+        assertThat(o.clientSecretEnv()).isEqualTo("DRIVE_SECRET");
+        assertThat(o.revocationUrl()).isEqualTo(URI.create("https://oauth2.googleapis.com/revoke"));
+        assertThat(o.issuer()).isEqualTo(URI.create("https://accounts.google.com"));
+        assertThat(o.resource()).isNull();
+        ToolAuth.OAuth2 pub = (ToolAuth.OAuth2) documents(ResourceKind.TOOLS, OAUTH_TOOL
+                .replace("    clientSecretEnv: DRIVE_SECRET\n", "    tokenEndpointAuth: none\n")).tools().get(0).auth();
+        assertThat(pub.clientSecretEnv()).isNull();
+        assertThat(pub.tokenEndpointAuth()).isEqualTo(ToolAuth.TokenEndpointAuth.NONE);
+    }
+
+    @Test
+    void badOauth2ToolFieldsAreReportedAtTheirField() {
+        assertThat(documentErrors(ResourceKind.TOOLS, OAUTH_TOOL
+                .replace("https://oauth2.googleapis.com/token", "http://oauth2.googleapis.com/token")
+                .replace("    clientSecretEnv: DRIVE_SECRET\n", "    clientSecretEnv: DRIVE_SECRET\n"
+                        + "    tokenEndpointAuth: private_key_jwt\n")
+                .replace("https://oauth2.googleapis.com/revoke", "ftp://x"))).containsExactly(
+                "in.yaml:7:15: spec.auth.tokenUrl: must be an https:// URL (http:// only for loopback hosts)",
+                "in.yaml:10:24: spec.auth.tokenEndpointAuth: \"private_key_jwt\" (expected one of: client_secret_basic,"
+                        + " client_secret_post, none)",
+                "in.yaml:12:20: spec.auth.revocationUrl: must be an https:// URL (http:// only for loopback hosts)");
+        assertThat(documentErrors(ResourceKind.TOOLS, OAUTH_TOOL.replace("    issuer: https://accounts.google.com\n",
+                "    issuer: https://accounts.google.com\n    tokenEndpointAuth: none\n")))
+                .containsExactly("in.yaml:9:22: spec.auth.clientSecretEnv: not allowed when tokenEndpointAuth is none"
+                        + " (a public client)");
     }
 
     @Test
@@ -232,5 +277,66 @@ class ResourceValidationTest {
                 .hasMessageStartingWith("kindFolder: identity-provider (expected:");
         assertThat(YamlConfigLoader.loadDocuments("tools", "x.yaml", "# empty\n"))
                 .isEqualTo(new DocumentsLoadResult.Parsed(Resources.EMPTY));
+    }
+
+    private static final ResourceKind AGENTS = ResourceKind.AGENTS;
+    private static final String MCP_AGENT = """
+            name: mcp
+            spec:
+              host: mcp.corp.com
+              pathPrefix: /mcp
+              upstream: http://127.0.0.1:9000
+              resource: https://mcp.corp.com/mcp
+              requiredScopes: [mcp:tools, files.read]
+              cors: { allowedOrigins: ["https://App.Example.com", "http://localhost:6274"] }
+            """;
+
+    @Test
+    void discoveryFieldsOfAnAgent() {
+        Agent a = documents(AGENTS, MCP_AGENT).agents().get(0);
+        assertThat(a.resource()).isEqualTo(URI.create("https://mcp.corp.com/mcp"));
+        assertThat(a.requiredScopes()).containsExactly("mcp:tools", "files.read");
+        assertThat(a.corsOrigins()).containsExactly("https://app.example.com", "http://localhost:6274");
+        assertThat(a.allowsOrigin("https://app.example.com")).isTrue();
+        assertThat(a.allowsOrigin("https://evil.example.com")).isFalse();
+        Agent plain = documents(AGENTS, testingAgent()).agents().get(0);
+        assertThat(plain.resource()).isNull();
+        assertThat(plain.requiredScopes()).isEmpty();
+        assertThat(plain.corsOrigins()).isEmpty();
+    }
+
+    @Test
+    void badDiscoveryFieldsAreReportedAtTheirField() {
+        String bad = MCP_AGENT.replace("https://mcp.corp.com/mcp", "http://mcp.corp.com/other?x=1")
+                .replace("[mcp:tools, files.read]", "[\"mcp tools\"]")
+                .replace("[\"https://App.Example.com\", \"http://localhost:6274\"]", "[\"*\", \"https://a.example/path\"]");
+        assertThat(documentErrors(AGENTS, bad)).containsExactly(
+                "in.yaml:6:13: spec.resource: must be an https:// URL (http:// only for loopback hosts)",
+                "in.yaml:7:20: spec.requiredScopes[0]: \"mcp tools\" (expected: a scope: printable ASCII without"
+                        + " spaces, quotes or backslashes)",
+                "in.yaml:8:33: spec.cors.allowedOrigins[1]: \"https://a.example/path\" (expected: an origin such as"
+                        + " https://app.example.com, or *)");
+        assertThat(documentErrors(AGENTS, MCP_AGENT.replace("https://mcp.corp.com/mcp", "https://mcp.corp.com/other")))
+                .containsExactly("in.yaml:6:13: spec.resource: its path \"/other\" is not the agent's pathPrefix"
+                        + " \"/mcp\" (RFC 9728 section 3.3)");
+        assertThat(documentErrors(AGENTS, MCP_AGENT.replace("[\"https://App.Example.com\", \"http://localhost:6274\"]",
+                "[\"*\", \"https://a.example\"]"))).containsExactly("in.yaml:8:27: spec.cors.allowedOrigins: \"*\" mixed"
+                + " with origins (expected: either [\"*\"] or a list of origins)");
+    }
+
+    @Test
+    void pathsTheProxyAnswersItselfCannotBeAgentPrefixes() {
+        for (String prefix : new String[] {"/oauth", "/oauth/callback", "/.well-known/oauth-protected-resource",
+            "/.well-known/oauth-protected-resource/mcp"}) {
+            assertThat(documentErrors(AGENTS, testingAgent().replace("pathPrefix: /a", "pathPrefix: " + prefix)))
+                    .as(prefix).singleElement().asString().contains("spec.pathPrefix: \"" + prefix + "\" (expected: a"
+                            + " path outside");
+        }
+        assertThat(documents(AGENTS, testingAgent().replace("pathPrefix: /a", "pathPrefix: /oauthx")).agents())
+                .hasSize(1);
+    }
+
+    private static String testingAgent() {
+        return io.runagents.ingress.config.testing.ResourceYaml.AGENT.formatted("plain", "a");
     }
 }

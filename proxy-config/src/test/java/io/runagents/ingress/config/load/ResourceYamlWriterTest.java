@@ -61,8 +61,7 @@ class ResourceYamlWriterTest {
                   upstreams: ["http://a:1", "http://b:2/p"]
                   access: open
                 """);
-        Tool t = new Tool("t", URI.create("https://t.example"), new ToolAuth(ToolAuth.Type.API_KEY, null, null, null,
-                null, List.of(), "X-Key", "T_KEY"));
+        Tool t = new Tool("t", URI.create("https://t.example"), new ToolAuth.ApiKey("X-Key", "T_KEY"));
         assertThat(ResourceYamlWriter.writeAll(List.of(t, new Tool("u", URI.create("http://u:1"), ToolAuth.NONE))))
                 .isEqualTo("""
                         name: t
@@ -78,6 +77,24 @@ class ResourceYamlWriterTest {
                         spec:
                           baseUrl: http://u:1
                         """);
+    }
+
+    @Test
+    void newFieldsRoundTrip() {
+        Agent mcp = new Agent("mcp", "mcp.corp.com", "/mcp", List.of(URI.create("http://127.0.0.1:9000")), false,
+                Access.AUTHENTICATED, null, 300, null,
+                URI.create("https://mcp.corp.com/mcp"), List.of("mcp:tools"), List.of("https://app.example.com"));
+        assertThat(reload(ResourceKind.AGENTS, List.of(mcp)).agents()).containsExactly(mcp);
+        Tool drive = new Tool("drive", URI.create("https://drive.example/api"), new ToolAuth.OAuth2(
+                URI.create("https://auth.example/authorize"), URI.create("https://auth.example/token"), "client",
+                null, List.of("files.read"), ToolAuth.TokenEndpointAuth.NONE, URI.create("https://auth.example/revoke"),
+                URI.create("https://auth.example"), URI.create("https://drive.example/api")));
+        assertThat(reload(ResourceKind.TOOLS, List.of(drive)).tools()).containsExactly(drive);
+        Policy policy = new Policy("p", "drive",
+                null, List.of(new PolicyRule(0,
+                        PolicyRule.Effect.ALLOW, List.of(), List.of(), List.of(),
+                        List.of(), List.of(), List.of("files.read"), List.of("mcp"))));
+        assertThat(reload(ResourceKind.POLICIES, List.of(policy)).policies()).containsExactly(policy);
     }
 
     private static Resources reload(ResourceKind kind, List<? extends Record> resources) {

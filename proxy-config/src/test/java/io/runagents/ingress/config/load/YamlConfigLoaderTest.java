@@ -59,7 +59,7 @@ class YamlConfigLoaderTest {
         assertThat(support.upstreams()).containsExactly(URI.create("http://127.0.0.1:9000"));
         assertThat(s.agent("public-docs").orElseThrow().access()).isEqualTo(Access.OPEN);
 
-        assertThat(s.tool("stripe").orElseThrow().auth().apiKeyHeader()).isEqualTo("Authorization");
+        assertThat(((ToolAuth.ApiKey) s.tool("stripe").orElseThrow().auth()).header()).isEqualTo("Authorization");
         assertThat(s.tool("echo").orElseThrow().auth()).isEqualTo(ToolAuth.NONE);
         PolicyRule rule = s.policies().get(0).rules().get(1);
         assertThat(rule.index()).isEqualTo(1);

@@ -15,13 +15,17 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.runagents.ingress.config.edit.ResourceFiles;
 import io.runagents.ingress.config.watch.ConfigStore;
+import io.runagents.ingress.core.metrics.RequestRates;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -29,7 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code /admin/*} (SPEC section 10), delegated to by {@link AdminHandler}: {@code GET /admin/config},
- * {@code GET /admin/<kind>}, {@code GET|PUT|DELETE /admin/<kind>/<name>}.
+ * {@code GET /admin/<kind>}, {@code GET|PUT|DELETE /admin/<kind>/<name>}, and the endpoints for the console and
+ * {@code --server} clients: {@code POST /admin/token-check}, {@code POST /admin/policy-test},
+ * {@code GET /admin/audit} and {@code GET /admin/rates}.
  *
  * <p>Access: without a token only loopback clients are served (403 otherwise); with a token every client must
  * send {@code Authorization: Bearer <token>} (401 otherwise), compared in constant time.
@@ -43,17 +49,38 @@ public final class AdminApiHandler {
     static final String PREFIX = "/admin/";
 
     private final AdminResources resources;
+    private final Map<String, AdminEndpoint> endpoints = new ConcurrentHashMap<>();
     private final Executor io;
     private final byte[] token;
 
     /** What {@link #handle} copied out of a request before it was released. */
-    record Call(HttpMethod method, List<String> segments, String body, boolean wantsYaml, boolean dryRun) { }
+    record Call(HttpMethod method, List<String> segments, Map<String, List<String>> query, String body,
+                boolean wantsYaml, boolean dryRun) {
+        /** The first value of query parameter {@code name}; null when absent. */
+        String parameter(String name) {
+            List<String> values = query.get(name);
+            return values == null || values.isEmpty() ? null : values.get(0);
+        }
+    }
 
     /** @param token the bearer token {@code /admin/*} requires; null to serve loopback clients only */
     public AdminApiHandler(ConfigStore store, ResourceFiles files, Executor io, String token) {
         this.resources = new AdminResources(store, files);
         this.io = io;
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+        endpoint("token-check", new TokenCheckEndpoint(store, Clock.systemUTC()));
+        endpoint("policy-test", new PolicyTestEndpoint(store));
+        endpoint("audit", new AuditEndpoint(store));
+    }
+
+    /** Serves {@code /admin/<name>} with {@code endpoint} (before the resource kinds). */
+    void endpoint(String name, AdminEndpoint endpoint) {
+        endpoints.put(name, endpoint);
+    }
+
+    /** Serves {@code GET /admin/rates}, the request and refusal rates of the last minutes, from {@code rates}. */
+    public void requestRates(RequestRates rates) {
+        endpoint("rates", new RatesEndpoint(rates));
     }
 
     /** Answers one {@code /admin/...} request, now (refusals) or later (everything else). */
@@ -68,8 +95,9 @@ public final class AdminApiHandler {
         List<String> segments = List.of(uri.path().substring(PREFIX.length()).split("/", -1));
         String accept = request.headers().get(HttpHeaderNames.ACCEPT, "");
         List<String> dry = uri.parameters().getOrDefault("dryRun", List.of("false"));
-        Call call = new Call(request.method(), segments, request.content().toString(StandardCharsets.UTF_8),
-                accept.contains("yaml"), !dry.isEmpty() && !dry.get(0).equals("false"));
+        Call call = new Call(request.method(), segments, uri.parameters(),
+                request.content().toString(StandardCharsets.UTF_8), accept.contains("yaml"),
+                !dry.isEmpty() && !dry.get(0).equals("false"));
         try {
             io.execute(() -> reply(call).whenComplete((reply, failure) -> {
                 AdminReply r = reply;
@@ -88,6 +116,10 @@ public final class AdminApiHandler {
 
     private CompletionStage<AdminReply> reply(Call call) {
         try {
+            AdminEndpoint endpoint = endpoints.get(call.segments().get(0));
+            if (endpoint != null && (call.segments().size() == 1 || endpoint.takesSubPaths())) {
+                return endpoint.answer(call);
+            }
             return resources.answer(call);
         } catch (Exception e) {
             return CompletableFuture.failedFuture(e);
@@ -120,7 +152,8 @@ public final class AdminApiHandler {
         ByteBuf content = ctx.alloc().buffer(bytes.length).writeBytes(bytes);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.status(), content);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType())
-                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
+                .set("X-Content-Type-Options", "nosniff");
         if (reply.status() == HttpResponseStatus.UNAUTHORIZED) {
             response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"runagents-admin\"");
         }

@@ -17,13 +17,19 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.runagents.ingress.core.http.ErrorResponses;
 import io.runagents.ingress.core.metrics.ProxyMetrics;
+import io.runagents.ingress.core.runtime.ReadinessReport.Readiness;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * The admin listener's endpoints: {@code /healthz}, {@code /readyz}, {@code /metrics}, the public key
- * agents and tools use to verify {@code X-End-User-Context} ({@code /identity-context/jwks.json}); and
- * {@code /admin/*} goes to the {@link AdminApiHandler} when one is set.
+ * agents and tools use to verify {@code X-End-User-Context} ({@code /identity-context/jwks.json}), the
+ * console's static files ({@code /} and {@code /console/*}); and {@code /admin/*} goes to the
+ * {@link AdminApiHandler} when one is set. The console and {@code /admin/*} answer only the Hosts and Origins
+ * {@link AdminHostGuard} lets through; the probes and metrics answer any (a kubelet probes by pod IP).
  * Stateless, so one instance serves every connection.
  */
 @ChannelHandler.Sharable
@@ -31,19 +37,22 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     private final ProxyMetrics metrics;
     private final Supplier<Readiness> readiness;
     private final Supplier<String> contextJwks;
+    private final AdminHostGuard guard;
+    private final ConsoleAssets console = ConsoleAssets.load();
     private volatile AdminApiHandler api;
 
-    /** Whether the proxy can serve; {@code problems} is a JSON array of what is missing when not. */
-    public record Readiness(boolean ready, String problemsJson) { }
-
     /**
-     * @param contextJwks the public keys of {@code X-End-User-Context} as a JWKS document, read per request
-     *                    (a key rotation adds the new key and keeps the old one for a while)
+     * @param contextJwks  the public keys of {@code X-End-User-Context} as a JWKS document, read per request
+     *                     (a key rotation adds the new key and keeps the old one for a while)
+     * @param allowedHosts the names, besides the listener's own address and {@code localhost}, that the console
+     *                     and {@code /admin/*} answer (proxy.yaml's {@code admin.allowedHosts}), read per request
      */
-    public AdminHandler(ProxyMetrics metrics, Supplier<Readiness> readiness, Supplier<String> contextJwks) {
+    public AdminHandler(ProxyMetrics metrics, Supplier<Readiness> readiness, Supplier<String> contextJwks,
+                        Supplier<List<String>> allowedHosts) {
         this.metrics = metrics;
         this.readiness = readiness;
         this.contextJwks = contextJwks;
+        this.guard = new AdminHostGuard(allowedHosts);
     }
 
     /** Serves {@code /admin/*} with {@code api} from now on (without one, those paths are 404). */
@@ -58,6 +67,16 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             return;
         }
         String path = new QueryStringDecoder(request.uri()).path();
+        boolean guarded = path.startsWith("/admin") || ConsoleAssets.isConsolePath(path);
+        if (guarded) {
+            InetSocketAddress local = ctx.channel().localAddress() instanceof InetSocketAddress a ? a : null;
+            Optional<AdminReply> refused = guard.check(request.method(), request.headers(), local);
+            if (refused.isPresent()) {
+                AdminReply r = refused.get();
+                respond(ctx, request, text(r.status(), r.contentType(), r.body()));
+                return;
+            }
+        }
         AdminApiHandler adminApi = api;
         if (adminApi != null && path.startsWith(AdminApiHandler.PREFIX)) {
             adminApi.handle(ctx, request);
@@ -67,6 +86,10 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         if (!read) {
             respond(ctx, request, error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
                     "only GET and HEAD"));
+            return;
+        }
+        if (ConsoleAssets.isConsolePath(path)) {
+            respond(ctx, request, ConsoleResponses.answer(console, path, request));
             return;
         }
         switch (path) {

@@ -5,7 +5,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
-import io.runagents.ingress.core.http.IdleConnectionHandler;
+import io.runagents.ingress.core.transport.IdleConnectionHandler;
 import java.util.concurrent.TimeUnit;
 
 /** The admin pipeline: small requests, aggregated (bodies are YAML documents at most), answered in place. */

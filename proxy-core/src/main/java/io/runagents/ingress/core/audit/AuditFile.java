@@ -1,5 +1,6 @@
 package io.runagents.ingress.core.audit;
 
+import io.runagents.ingress.config.load.FileReasons;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -36,15 +37,23 @@ final class AuditFile implements AutoCloseable {
     private final Path file;
     private final long maxBytes;
     private final Clock clock;
+    private final ChannelOpener opener;
     private ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
     private FileChannel channel;
     private long size;
+    private int bufferedLines; // appended lines whose bytes have not all reached the channel
     private LocalDate day;
 
     AuditFile(Path file, long maxBytes, Clock clock) throws IOException {
+        this(file, maxBytes, clock, AuditFile::openForAppend);
+    }
+
+    /** Like {@link #AuditFile(Path, long, Clock)}, opening its channels with {@code opener} (tests inject failures). */
+    AuditFile(Path file, long maxBytes, Clock clock, ChannelOpener opener) throws IOException {
         this.file = file.toAbsolutePath().normalize();
         this.maxBytes = maxBytes;
         this.clock = clock;
+        this.opener = opener;
         Files.createDirectories(this.file.getParent());
         open();
         try {
@@ -60,7 +69,7 @@ final class AuditFile implements AutoCloseable {
 
     /** Opens {@code other} (and its directory), rotating like this file. */
     AuditFile openAnother(Path other) throws IOException {
-        return new AuditFile(other, maxBytes, clock);
+        return new AuditFile(other, maxBytes, clock, opener);
     }
 
     /** The absolute, normalized path lines are appended to. */
@@ -87,6 +96,12 @@ final class AuditFile implements AutoCloseable {
         }
         buffer.put(line, 0, len);
         size += len;
+        bufferedLines++;
+    }
+
+    /** Lines appended but not yet wholly handed to the operating system (all of them while the disk is full). */
+    int bufferedLines() {
+        return bufferedLines;
     }
 
     /** Hands everything buffered to the operating system. */
@@ -134,7 +149,7 @@ final class AuditFile implements AutoCloseable {
     }
 
     private void open() throws IOException {
-        channel = openForAppend(file);
+        channel = opener.open(file);
         size = channel.size();
     }
 
@@ -147,6 +162,7 @@ final class AuditFile implements AutoCloseable {
         } finally {
             buffer.compact(); // keeps what was not written, so a retry resumes exactly there
         }
+        bufferedLines = 0; // reached only when everything was written
     }
 
     private long cachedEpochDay = Long.MIN_VALUE;
@@ -160,6 +176,21 @@ final class AuditFile implements AutoCloseable {
             cachedToday = LocalDate.ofEpochDay(epochDay);
         }
         return cachedToday;
+    }
+
+    /** See {@link AuditLog#checkWritable}. */
+    static void checkWritable(Path file) throws IOException {
+        Path absolute = file.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(absolute.getParent());
+        } catch (IOException e) {
+            throw new IOException("cannot create " + file + " (" + FileReasons.of(e, absolute) + ")", e);
+        }
+        try (FileChannel ignored = openForAppend(absolute)) {
+            // opened: writable (and, if it was created here, with the trail's permissions)
+        } catch (IOException e) {
+            throw new IOException("cannot append to " + file + " (" + FileReasons.of(e, absolute) + ")", e);
+        }
     }
 
     /**
@@ -176,5 +207,11 @@ final class AuditFile implements AutoCloseable {
             return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_RW_GROUP_R)};
         }
         return new FileAttribute<?>[0];
+    }
+
+    /** How the file's channel is opened for appending. */
+    @FunctionalInterface
+    interface ChannelOpener {
+        FileChannel open(Path file) throws IOException;
     }
 }

@@ -56,6 +56,7 @@ final class AuditLineEncoder {
             g.writeStringField("reason", r.reason());
             g.writeStringField("rule", r.rule());
             g.writeNumberField("duration_ms", r.durationMs());
+            g.writeStringField("context_id", r.contextId());
             g.writeEndObject();
         } catch (IOException e) {
             // Only an in-memory stream is written here; an IOException would be a bug, not a disk error.

@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param direction  {@code ingress} (client -> agent) or {@code egress} (agent -> tool)
  * @param user       the end user's id; {@code null} when the request was refused before it was known
  * @param provider   the identity provider that vouched for the user; {@code null} when unknown
- * @param agent      the agent called (ingress) or calling (egress); {@code null} when unknown
+ * @param agent      the agent called (ingress) or calling (egress: the identity context's {@code aud});
+ *                   {@code null} when unknown
  * @param tool       the tool called; {@code null} on the ingress
  * @param method     the HTTP method; {@code null} when the request line could not be parsed
  * @param path       the request path, without query string; {@code null} when the request line could not be parsed
@@ -24,10 +25,12 @@ import java.util.Objects;
  * @param reason     why it was denied (for example {@code expired}, {@code policy}); {@code null} when allowed
  * @param rule       the deciding policy rule (for example {@code github-engineering-only#0}); may be {@code null}
  * @param durationMs time from the request's start to its last response byte
+ * @param contextId  the {@code jti} of the identity context the ingress forwarded or the egress received (joins a
+ *                   tool call to the requests that carried its context); {@code null} when there was none
  */
 public record AuditRecord(Instant ts, String requestId, Direction direction, String user, String provider,
                           String agent, String tool, String method, String path, int status,
-                          Decision decision, String reason, String rule, long durationMs) {
+                          Decision decision, String reason, String rule, long durationMs, String contextId) {
 
     /** Which listener saw the request. */
     public enum Direction {
@@ -70,5 +73,15 @@ public record AuditRecord(Instant ts, String requestId, Direction direction, Str
         if (durationMs < 0) {
             throw new IllegalArgumentException("durationMs: " + durationMs + " (expected: >= 0)");
         }
+    }
+
+    /**
+     * This record with another outcome, the decision, rule and timing kept: for example status 499 and
+     * reason {@code client_closed} when the client left while the line waited for room
+     * ({@link AuditTicket#replace}), so the line does not claim an answer nobody received.
+     */
+    public AuditRecord withStatus(int status, String reason) {
+        return new AuditRecord(ts, requestId, direction, user, provider, agent, tool, method, path, status, decision,
+                reason, rule, durationMs, contextId);
     }
 }

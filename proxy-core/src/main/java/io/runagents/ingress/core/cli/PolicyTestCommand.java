@@ -1,14 +1,15 @@
 package io.runagents.ingress.core.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runagents.ingress.config.model.ConfigSnapshot;
-import io.runagents.ingress.config.model.PolicyRule;
-import io.runagents.ingress.core.policy.PolicyDecision;
-import io.runagents.ingress.core.policy.PolicyEngine;
-import io.runagents.ingress.core.policy.Subject;
-import io.runagents.ingress.core.routing.PathNormalizer;
+import io.runagents.ingress.core.admin.CheckJson;
+import io.runagents.ingress.core.policy.PolicyCheck;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Locale;
+import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -19,21 +20,27 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code runagents policies test}: explains what the policies of a conf directory decide for a user, a
- * target, a method and a path, rule by rule, without sending anything. Exit 0 allowed, 1 denied or
- * invalid configuration, 2 usage.
+ * {@code runagents policies test}: explains what the policies of a conf directory, or of a running proxy
+ * ({@code --server}, through {@code POST /admin/policy-test}), decide for a user, a target, a method and a
+ * path, rule by rule, without sending anything. Exit 0 allowed, 1 denied or invalid configuration, 2 usage.
  */
 @Command(name = "test", mixinStandardHelpOptions = true,
         description = "Explain the policy decision for a user, target, method and path (nothing is sent).")
 final class PolicyTestCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @Mixin
-    private ConfigDirOption config;
+    private ResourceTarget source;
     @Option(names = "--user", required = true, description = "the user id (X-End-User-ID)")
     private String user;
     @Option(names = "--email", description = "the user's email (default: the user id when it is one)")
     private String email;
     @Option(names = "--groups", split = ",", description = "the user's groups, comma-separated")
     private List<String> groups = List.of();
+    @Option(names = "--scopes", split = "[ ,]", description = "the token's scopes, comma- or space-separated")
+    private List<String> scopes = List.of();
+    @Option(names = "--from-agent", description = "for --tool: the calling agent (the identity context's aud)")
+    private String fromAgent;
     @ArgGroup(exclusive = true, multiplicity = "1")
     private Target target;
     @Option(names = "--method", defaultValue = "GET", description = "HTTP method (default: ${DEFAULT-VALUE})")
@@ -54,47 +61,50 @@ final class PolicyTestCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ConfigSnapshot snapshot = config.load(err);
-        if (snapshot == null) {
-            return 1;
-        }
-        String name = target.tool != null ? target.tool : target.agent;
-        boolean known = target.tool != null ? snapshot.tool(name).isPresent() : snapshot.agent(name).isPresent();
-        if (!known) {
-            err.printf("%s \"%s\" not found%n", target.tool != null ? "tool" : "agent", name);
-            return 1;
-        }
-        // As the proxy sees it: the query never takes part in a policy decision, and a path it refuses is refused.
-        int query = path.indexOf('?');
-        String normalized;
+        PolicyCheck.Request request = new PolicyCheck.Request(user, email, groups, target.tool, target.agent,
+                method, path, scopes, fromAgent);
+        Optional<RemoteResources> server = source.server();
+        PolicyCheck.Result result;
         try {
-            normalized = PathNormalizer.normalize(query < 0 ? path : path.substring(0, query));
-        } catch (PathNormalizer.InvalidPathException e) {
-            throw new ParameterException(spec.commandLine(), "--path " + path + ": " + e.getMessage()
-                    + " (the proxy answers such a request 400)");
+            if (server.isPresent()) {
+                result = checkOn(server.get(), request);
+            } else {
+                ConfigSnapshot snapshot = source.config().load(err);
+                if (snapshot == null) {
+                    return 1;
+                }
+                result = PolicyCheck.run(snapshot, request);
+            }
+        } catch (NoSuchElementException | IOException e) {
+            err.println(e instanceof IOException ? "error: " + e.getMessage() : e.getMessage());
+            return 1;
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
         }
-        String verb = method.toUpperCase(Locale.ROOT);
-        Subject subject = new Subject(user, email != null ? email : user.contains("@") ? user : null, groups);
-        PolicyEngine engine = PolicyEngine.of(snapshot.policies());
-        List<PolicyEngine.RuleCheck> checks = target.tool != null
-                ? engine.explainTool(name, subject, verb, normalized)
-                : engine.explainAgent(name, subject, verb, normalized);
-        PolicyDecision decision = target.tool != null
-                ? engine.decideTool(name, subject, verb, normalized)
-                : engine.decideAgent(name, subject, verb, normalized);
-        for (PolicyEngine.RuleCheck check : checks) {
-            PolicyRule rule = check.rule();
-            out.printf("  %s#%d %s: %s%n", check.policy(), rule.index(),
-                    rule.effect().name().toLowerCase(Locale.ROOT),
-                    check.mismatch() == null ? "matches" : "no match (" + check.mismatch() + ")");
+        for (PolicyCheck.Rule rule : result.rules()) {
+            out.printf("  %s#%d %s: %s%n", rule.policy(), rule.index(), rule.effect(),
+                    rule.matches() ? "matches" : "no match (" + rule.mismatch() + ")");
         }
-        if (decision.policy() == null) {
-            out.printf("allow: %s has no policies%n", name);
-        } else if (decision.rule() < 0) {
-            out.printf("deny: no rule matched (%s)%n", decision.ruleName());
-        } else {
-            out.printf("%s: %s%n", decision.allowed() ? "allow" : "deny", decision.ruleName());
-        }
-        return decision.allowed() ? 0 : 1;
+        out.println(result.verdict());
+        return result.decision().allowed() ? 0 : 1;
+    }
+
+    /** The explanation by the server, on its live configuration. */
+    private static PolicyCheck.Result checkOn(RemoteResources server, PolicyCheck.Request request)
+            throws IOException {
+        ObjectNode body = JSON.createObjectNode().put("user", request.user()).put("email", request.email())
+                .put("tool", request.tool()).put("agent", request.agent()).put("method", request.method())
+                .put("path", request.path());
+        request.groups().forEach(body.putArray("groups")::add);
+        request.scopes().forEach(body.putArray("scopes")::add);
+        body.put("fromAgent", request.fromAgent());
+        RemoteResources.Answer answer = server.post("/admin/policy-test", body);
+        return switch (answer.status()) {
+            case 200 -> CheckJson.policyCheck(answer.body());
+            case 400 -> throw new IllegalArgumentException(answer.description());
+            case 404 -> throw new NoSuchElementException(answer.body().path("error_description")
+                    .asText(request.kind() + " \"" + request.target() + "\" not found"));
+            default -> throw new IOException("server: " + answer.status() + " " + answer.description());
+        };
     }
 }

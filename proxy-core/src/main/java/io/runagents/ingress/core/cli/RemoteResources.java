@@ -56,6 +56,29 @@ final class RemoteResources implements ResourceBackend {
         return expectOk(send("GET", path(kind, null), null, true));
     }
 
+    /** A JSON answer of the admin API and its status. */
+    record Answer(int status, JsonNode body) {
+        /** The error document's {@code error_description}, else the status. */
+        String description() {
+            return body.path("error_description").asText("server: " + status);
+        }
+    }
+
+    /**
+     * {@code POST path} with a JSON body ({@code /admin/token-check}, {@code /admin/policy-test}); a body that is
+     * not JSON (a proxy too old to have the endpoint may answer otherwise) reads as an empty object.
+     */
+    Answer post(String path, ObjectNode body) throws IOException {
+        HttpResponse<String> r = send("POST", path, JSON.writeValueAsString(body), "application/json", false);
+        JsonNode parsed;
+        try {
+            parsed = JSON.readTree(r.body());
+        } catch (IOException e) {
+            parsed = null;
+        }
+        return new Answer(r.statusCode(), parsed == null || !parsed.isObject() ? JSON.createObjectNode() : parsed);
+    }
+
     /** {@code GET /admin/config}: the loaded version, the last reload, and the settings it enforces. */
     JsonNode config() throws IOException {
         return JSON.readTree(expectOk(send("GET", "/admin/config", null, false)));
@@ -135,12 +158,17 @@ final class RemoteResources implements ResourceBackend {
     }
 
     private HttpResponse<String> send(String method, String path, String body, boolean yaml) throws IOException {
+        return send(method, path, body, "application/yaml", yaml);
+    }
+
+    private HttpResponse<String> send(String method, String path, String body, String contentType, boolean yaml)
+            throws IOException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body))
                 .header("Accept", yaml ? "application/yaml" : "application/json");
         if (body != null) {
-            b.header("Content-Type", "application/yaml");
+            b.header("Content-Type", contentType);
         }
         if (token != null) {
             b.header("Authorization", "Bearer " + token);

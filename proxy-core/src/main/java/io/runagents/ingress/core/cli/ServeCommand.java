@@ -2,9 +2,9 @@ package io.runagents.ingress.core.cli;
 
 import io.runagents.ingress.config.model.ConfigSnapshot;
 import io.runagents.ingress.config.watch.ConfigStore;
-import io.runagents.ingress.core.server.ConfigReloader;
+import io.runagents.ingress.core.runtime.ConfigReloader;
 import io.runagents.ingress.core.server.ProxyServer;
-import io.runagents.ingress.core.server.SettingFiles;
+import io.runagents.ingress.core.runtime.SettingFiles;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,7 +52,7 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         // Hot reload and the /admin API; stopped before the drain so no reload races the shutdown.
-        ConfigReloader reloader = ConfigReloader.start(server, store, ConfigReloader.Options.defaults());
+        ConfigReloader reloader = server.watch(store, ConfigReloader.Options.defaults());
         StopSignals.awaitTermination();
         reloader.close();
         server.shutdown(Duration.ofSeconds(server.config().snapshot().proxy().limits().shutdownGraceSeconds()));

@@ -9,6 +9,7 @@ import io.runagents.ingress.config.model.IdentityProvider;
 import io.runagents.ingress.config.model.JwksSettings;
 import io.runagents.ingress.config.model.Limits;
 import io.runagents.ingress.config.model.ProxySettings;
+import io.runagents.ingress.core.identity.TokenCheck;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -22,6 +23,11 @@ import java.util.List;
  * @param assumed null when every setting is the target's own; else what was assumed in its place, and why
  */
 record TokenCheckConfig(List<IdentityProvider> providers, int maxTokenBytes, Duration fetchTimeout, String assumed) {
+
+    /** What {@link TokenCheck} checks against. */
+    TokenCheck.Settings settings() {
+        return new TokenCheck.Settings(providers, maxTokenBytes, fetchTimeout);
+    }
 
     /**
      * From a conf directory, loaded and validated whole as {@code serve} loads it (an invalid directory is one
@@ -38,7 +44,8 @@ record TokenCheckConfig(List<IdentityProvider> providers, int maxTokenBytes, Dur
     }
 
     /**
-     * From a running proxy: the providers it serves and the settings {@code GET /admin/config} reports. A proxy
+     * From a running proxy too old for {@code POST /admin/token-check}: the providers it serves and the settings
+     * {@code GET /admin/config} reports, for a check made here. A proxy
      * that does not report them (an older version) is assumed to run with the defaults, and the result says so.
      * Null after printing why the providers cannot be read.
      */

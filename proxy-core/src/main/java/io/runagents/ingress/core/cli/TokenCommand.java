@@ -1,15 +1,14 @@
 package io.runagents.ingress.core.cli;
 
-import io.runagents.ingress.config.model.IdentityProvider;
-import io.runagents.ingress.core.identity.ProviderChoice;
-import io.runagents.ingress.core.ingress.Authority;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.runagents.ingress.core.admin.CheckJson;
+import io.runagents.ingress.core.http.Authority;
+import io.runagents.ingress.core.identity.TokenCheck;
 import io.runagents.ingress.jwt.TokenDiagnostics;
-import io.runagents.ingress.jwt.jwks.JwksException;
-import io.runagents.ingress.jwt.jwks.JwksSnapshot;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,6 +28,7 @@ final class TokenCommand {
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = "Run every check the ingress would run on TOKEN and print each as pass/fail.")
     static final class Verify implements Callable<Integer> {
+        private static final ObjectMapper JSON = new ObjectMapper();
         @Parameters(paramLabel = "TOKEN", description = "the raw JWT (without 'Bearer ')")
         private String token;
         @Option(names = "--host", paramLabel = "HOST[:PORT]",
@@ -45,81 +45,63 @@ final class TokenCommand {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            String routingHost = routingHost();
+            checkHost();
             Optional<RemoteResources> server = target.server();
-            TokenCheckConfig config;
+            TokenCheck.Result result;
+            String note = null;
             try {
-                config = server.isPresent() ? TokenCheckConfig.fetch(server.get(), err)
-                        : TokenCheckConfig.load(target.config(), err);
+                Optional<TokenCheck.Result> remote = server.isPresent() ? checkOn(server.get()) : Optional.empty();
+                if (remote.isPresent()) {
+                    result = remote.get();
+                } else {
+                    TokenCheckConfig config = server.isPresent() ? TokenCheckConfig.fetch(server.get(), err)
+                            : TokenCheckConfig.load(target.config(), err);
+                    if (config == null) {
+                        return 1;
+                    }
+                    note = config.assumed();
+                    result = TokenCheck.run(config.settings(), token, host, provider, Clock.systemUTC());
+                }
             } catch (IOException e) {
                 err.println("error: " + e.getMessage());
                 return 1;
             }
-            if (config == null) {
+            if (result.refusal() != null) {
+                err.println(result.refusal());
                 return 1;
             }
-            IdentityProvider idp = choose(config.providers(), routingHost);
-            if (idp == null) {
-                err.println(noProvider(config.providers(), routingHost));
-                return 1;
+            out.printf("identity provider: %s (issuer %s)%n", result.provider(), result.issuer());
+            if (note != null) {
+                out.println("note: " + note);
             }
-            out.printf("identity provider: %s (issuer %s)%n", idp.name(), idp.issuer());
-            if (config.assumed() != null) {
-                out.println("note: " + config.assumed());
-            }
-            JwksSnapshot keys;
-            try {
-                keys = TokenDiagnostics.fetchKeys(idp, config.fetchTimeout(), Clock.systemUTC());
-            } catch (JwksException e) {
-                out.printf("fail  %-15s %s%n", "keys", e.getMessage());
-                keys = JwksSnapshot.EMPTY;
-            }
-            List<TokenDiagnostics.Check> checks = TokenDiagnostics.run(idp, keys, token, config.maxTokenBytes(),
-                    Clock.systemUTC());
-            for (TokenDiagnostics.Check check : checks) {
+            for (TokenDiagnostics.Check check : result.checks()) {
                 out.printf("%s  %-15s %s%n", check.passed() ? "pass" : "fail", check.name(), check.detail());
             }
-            boolean accepted = TokenDiagnostics.accepted(checks) && keys.hasKeys();
-            out.println(accepted ? "accepted" : "refused");
-            return accepted ? 0 : 1;
-        }
-
-        /** Why no provider can check the token; the ingress would answer 401. */
-        private String noProvider(List<IdentityProvider> providers, String routingHost) {
-            if (provider != null) {
-                return "identity-provider \"" + provider + "\" not found";
-            }
-            if (providers.isEmpty()) {
-                return "no identity provider is registered";
-            }
-            return routingHost != null
-                    ? "no identity provider has host " + routingHost + " and more than one is registered;"
-                            + " name one with --provider"
-                    : "no identity provider matches; name one with --provider or --host";
-        }
-
-        /** {@code --host} as the ingress compares a Host header (lower case, port dropped); null when not given. */
-        private String routingHost() {
-            if (host == null) {
-                return null;
-            }
-            String routing = Authority.routingHost(host);
-            if (routing == null) {
-                // The ingress answers such a Host with 400 before any token check.
-                throw new ParameterException(spec.commandLine(), "--host: " + host + " (expected: host[:port])");
-            }
-            return routing;
+            out.println(result.accepted() ? "accepted" : "refused");
+            return result.accepted() ? 0 : 1;
         }
 
         /**
-         * The provider the ingress would use, chosen by the ingress's own rule, {@code --provider} standing for
-         * the agent's named provider. Without {@code --host} (any host), the token's {@code iss} picks among all.
+         * The check made by the server, on its live configuration, with the keys it fetches ({@code POST
+         * /admin/token-check}); empty when the server is too old to have the endpoint.
          */
-        private IdentityProvider choose(List<IdentityProvider> providers, String routingHost) {
-            if (provider == null && routingHost == null) {
-                return ProviderChoice.issuedBy(providers, token).orElse(null);
+        private Optional<TokenCheck.Result> checkOn(RemoteResources server) throws IOException {
+            ObjectNode body = JSON.createObjectNode().put("token", token).put("host", host).put("provider", provider);
+            RemoteResources.Answer answer = server.post("/admin/token-check", body);
+            if (answer.status() == 200) {
+                return Optional.of(CheckJson.tokenCheck(answer.body()));
             }
-            return ProviderChoice.of(providers).choose(provider, routingHost, token);
+            if (answer.status() == 404 || answer.status() == 405) {
+                return Optional.empty();
+            }
+            throw new IOException("server: " + answer.status() + " " + answer.description());
+        }
+
+        /** {@code --host} must be what the ingress accepts as a Host: it answers others 400 before any check. */
+        private void checkHost() {
+            if (host != null && Authority.routingHost(host) == null) {
+                throw new ParameterException(spec.commandLine(), "--host: " + host + " (expected: host[:port])");
+            }
         }
     }
 }

@@ -3,7 +3,7 @@ package io.runagents.ingress.core.cli;
 import io.runagents.ingress.config.load.ConfigLoadResult;
 import io.runagents.ingress.config.load.YamlConfigLoader;
 import io.runagents.ingress.config.model.ConfigSnapshot;
-import io.runagents.ingress.core.server.SettingFiles;
+import io.runagents.ingress.core.runtime.SettingFiles;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.concurrent.Callable;

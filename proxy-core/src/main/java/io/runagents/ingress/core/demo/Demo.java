@@ -9,6 +9,8 @@ import io.runagents.ingress.config.model.Listen;
 import io.runagents.ingress.config.model.ProxySettings;
 import io.runagents.ingress.config.model.Tool;
 import io.runagents.ingress.config.model.ToolAuth;
+import io.runagents.ingress.config.watch.ConfigStore;
+import io.runagents.ingress.core.runtime.ConfigReloader;
 import io.runagents.ingress.core.server.ProxyServer;
 import java.io.IOException;
 import java.net.URI;
@@ -24,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * The built-in demo: a local identity provider, an echo agent behind an authenticated route
  * ({@code /agent}) and behind an open one ({@code /open}), and the commands that show what the agent
  * receives. Everything binds to 127.0.0.1; the ingress prefers port 8080, the egress 8081 and the admin
- * 9901, and each falls back to a free port when its own is taken ({@link DemoPorts}).
+ * 9901, and each falls back to a free port when its own is taken ({@link DemoPorts}). The configuration is a
+ * conf directory in the data directory, watched and served by the admin API like {@code serve}'s, so the
+ * console on the admin listener can change it.
  */
 public final class Demo implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Demo.class);
@@ -34,13 +38,15 @@ public final class Demo implements AutoCloseable {
     private final DemoIdentityProvider idp;
     private final EchoAgent echo;
     private final ProxyServer proxy;
+    private final ConfigReloader reloader;
     private final String aliceToken;
     private final String outsiderToken;
 
-    private Demo(DemoIdentityProvider idp, EchoAgent echo, ProxyServer proxy) {
+    private Demo(DemoIdentityProvider idp, EchoAgent echo, ProxyServer proxy, ConfigReloader reloader) {
         this.idp = idp;
         this.echo = echo;
         this.proxy = proxy;
+        this.reloader = reloader;
         this.aliceToken = idp.mint(ALICE, List.of("engineering"), Duration.ofHours(1));
         this.outsiderToken = idp.mint(OUTSIDER, List.of(), Duration.ofHours(1));
     }
@@ -57,19 +63,37 @@ public final class Demo implements AutoCloseable {
         try {
             echo = EchoAgent.start(0);
             DemoPorts ports = DemoPorts.preferred(preferredPort, preferredAdminPort);
+            // A conf directory of its own, so the console and --server can edit the demo through the admin API.
+            Path conf = dataDir.resolve("conf");
+            ConfigStore store = DemoConf.write(conf, snapshot(idp, echo, ports, dataDir));
             ProxyServer proxy;
             try {
-                proxy = ProxyServer.start(snapshot(idp, echo, ports, dataDir), 0);
+                proxy = ProxyServer.start(store.current(), 0);
             } catch (Exception e) {
+                store.close();
                 // Only a taken port is worked around; when every port is still free, the failure was another.
                 DemoPorts free = ports.withTakenOnesFree();
                 if (free.equals(ports)) {
                     throw e;
                 }
                 log.info("a preferred port is taken: {} instead of {}", free, ports);
-                proxy = ProxyServer.start(snapshot(idp, echo, free, dataDir), 0);
+                store = DemoConf.write(conf, snapshot(idp, echo, free, dataDir));
+                try {
+                    proxy = ProxyServer.start(store.current(), 0);
+                } catch (Exception again) {
+                    store.close();
+                    throw again;
+                }
             }
-            return new Demo(idp, echo, proxy);
+            ConfigReloader reloader;
+            try {
+                reloader = proxy.watch(store, ConfigReloader.Options.defaults());
+            } catch (IOException e) {
+                store.close();
+                proxy.close();
+                throw e;
+            }
+            return new Demo(idp, echo, proxy, reloader);
         } catch (Exception e) {
             // Exception, not RuntimeException: Netty's sync() rethrows a failed bind's IOException unchecked.
             if (echo != null) {
@@ -118,6 +142,11 @@ public final class Demo implements AutoCloseable {
         return "http://127.0.0.1:" + proxy.adminAddress().getPort();
     }
 
+    /** The web console (SPEC section 12), on the admin listener. */
+    public String consoleUrl() {
+        return adminUrl() + "/";
+    }
+
     public String aliceToken() {
         return aliceToken;
     }
@@ -145,7 +174,8 @@ public final class Demo implements AutoCloseable {
         List<String> lines = curlLines();
         return "RunAgents Ingress demo\n"
                 + "  ingress            " + ingressUrl() + "\n"
-                + "  admin              " + adminUrl() + "  (/healthz /readyz /metrics /identity-context/jwks.json)\n"
+                + "  console            " + consoleUrl() + "  (open it in a browser on this machine)\n"
+                + "  admin              " + adminUrl() + "  (/healthz /readyz /metrics /identity-context/jwks.json /admin/...)\n"
                 + "  identity provider  " + idp.issuer() + "  (demo-idp: users @" + DemoIdentityProvider.ALLOWED_DOMAIN
                 + " only)\n"
                 + "  echo agent         http://127.0.0.1:" + echo.address().getPort()
@@ -171,6 +201,7 @@ public final class Demo implements AutoCloseable {
 
     @Override
     public void close() {
+        reloader.close();
         proxy.shutdown(Duration.ofSeconds(2));
         echo.close();
         idp.close();

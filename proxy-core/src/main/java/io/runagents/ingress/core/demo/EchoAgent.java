@@ -21,7 +21,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.runagents.ingress.core.http.Json;
-import io.runagents.ingress.core.server.Transports;
+import io.runagents.ingress.core.transport.Transports;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;

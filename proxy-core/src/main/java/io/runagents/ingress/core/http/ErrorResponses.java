@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -49,14 +50,45 @@ public final class ErrorResponses {
      * @param method the request's method (HEAD gets no body)
      * @param headers adds response headers (challenge, {@code Retry-After}); may be null
      */
-    public static void send(ChannelHandlerContext ctx, HttpMethod method, HttpResponseStatus status, String error,
-                            String description, String requestId, boolean close,
-                            Consumer<FullHttpResponse> headers) {
-        FullHttpResponse response = json(ctx.alloc(), status, error, description, requestId,
+    public static void send(ChannelHandlerContext ctx, HttpMethod method, WireError error, String description,
+                            String requestId, boolean close, Consumer<HttpHeaders> headers) {
+        FullHttpResponse response = json(ctx.alloc(), error.status(), error.code(), description, requestId,
                 !HttpMethod.HEAD.equals(method));
         if (headers != null) {
-            headers.accept(response);
+            headers.accept(response.headers());
         }
+        writeWhole(ctx, response, close);
+    }
+
+    /**
+     * Writes a document the proxy answers with as the whole answer and flushes it; with {@code close}, marks it
+     * {@code Connection: close} and closes the connection once it is written.
+     *
+     * @param contentType null for a reply without a body (204)
+     */
+    public static void reply(ChannelHandlerContext ctx, HttpMethod method, HttpResponseStatus status,
+                             String contentType, byte[] body, String requestId, boolean close,
+                             Consumer<HttpHeaders> headers) {
+        boolean withBody = !HttpMethod.HEAD.equals(method) && body.length > 0;
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                withBody ? ctx.alloc().buffer(body.length).writeBytes(body) : ctx.alloc().buffer(0));
+        if (contentType != null) {
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        }
+        if (status.code() != 204) {
+            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        }
+        if (requestId != null) {
+            response.headers().set(ProxyHeaders.X_REQUEST_ID, requestId);
+        }
+        if (headers != null) {
+            headers.accept(response.headers());
+        }
+        writeWhole(ctx, response, close);
+    }
+
+    /** Writes and flushes a whole answer; with {@code close}, says so and closes the connection after it. */
+    private static void writeWhole(ChannelHandlerContext ctx, FullHttpResponse response, boolean close) {
         if (close) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);

@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.runagents.ingress.jwt.AuthResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +35,12 @@ public final class ContextKeyring {
     /** Everything a reader needs, swapped as one. */
     private record State(IdentityContextSigner signer, Map<String, Accepted> accepted, String publicJwks) { }
 
+    /** How contexts are issued now ({@code identityContext.ttlSeconds} and {@code issuer}). */
+    private record Issuing(int ttlSeconds, String issuer) { }
+
     private final Clock clock;
     private volatile State state;
+    private volatile Issuing issuing = new Issuing(300, "runagents");
     /** The longest context lifetime the signing key has issued with: after a rotation it stays accepted that long. */
     private Duration longestTtlSigned = Duration.ZERO; // guarded by this
 
@@ -49,20 +54,47 @@ public final class ContextKeyring {
         return state.signer();
     }
 
+    /**
+     * The context to forward for {@code user} calling {@code agent}: the one signed for this verified token and
+     * agent while it is reusable (SPEC section 6: a fifth of its lifetime, and not after a key rotation), else a
+     * new one, kept with the token's verified-token cache entry ({@link AuthResult.Authenticated#memo}). So a
+     * cache hit forwards finished header bytes: no signature, no JSON, no base64.
+     *
+     * @param clockSkewSeconds the provider's: a context never outlives the user's token by more
+     */
+    public SignedContext contextFor(AuthResult.Authenticated user, String agent, int clockSkewSeconds) {
+        State now = state;
+        if (user.memo().get(agent) instanceof SignedContext kept
+                && kept.reusableAt(clock.millis(), now.signer().key().keyId())) {
+            return kept;
+        }
+        Issuing with = issuing;
+        SignedContext signed = now.signer().sign(user, agent, with.issuer(), with.ttlSeconds(), clockSkewSeconds);
+        user.memo().put(agent, signed);
+        return signed;
+    }
+
+    /** The {@code iss} of contexts issued now, which the egress requires. */
+    public String issuer() {
+        return issuing.issuer();
+    }
+
     /** The key contexts are signed with now. */
     public ContextSigningKey current() {
         return state.signer().key();
     }
 
     /**
-     * Contexts are issued with lifetime {@code ttl} from now on (at start and on every reload). The signing key
-     * remembers the longest it issued with, whatever later reloads say: a context signed under
-     * {@code ttlSeconds: 120} stays valid for 120 s after a reload to 10 s.
+     * Contexts are issued with lifetime {@code ttlSeconds} and issuer {@code issuer} from now on (at start and on
+     * every reload). The signing key remembers the longest lifetime it issued with, whatever later reloads say: a
+     * context signed under {@code ttlSeconds: 120} stays valid for 120 s after a reload to 10 s.
      */
-    public synchronized void issuing(Duration ttl) {
+    public synchronized void issuing(int ttlSeconds, String issuer) {
+        Duration ttl = Duration.ofSeconds(ttlSeconds);
         if (ttl.compareTo(longestTtlSigned) > 0) {
             longestTtlSigned = ttl;
         }
+        issuing = new Issuing(ttlSeconds, issuer);
     }
 
     /**
@@ -93,7 +125,7 @@ public final class ContextKeyring {
     }
 
     /** The verifier for contexts naming {@code keyId}, or null when that key is unknown or no longer accepted. */
-    JWSVerifier verifierFor(String keyId) {
+    public JWSVerifier verifierFor(String keyId) {
         Accepted accepted = keyId == null ? null : state.accepted().get(keyId);
         return accepted != null && accepted.acceptedAt(clock.instant()) ? accepted.verifier() : null;
     }

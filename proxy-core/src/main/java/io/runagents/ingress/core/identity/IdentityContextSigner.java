@@ -8,6 +8,7 @@ import com.nimbusds.jose.crypto.impl.ECDSA;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.runagents.ingress.core.http.Json;
+import io.runagents.ingress.core.http.RequestIds;
 import io.runagents.ingress.jwt.AuthResult;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -18,17 +19,20 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * Signs {@code X-End-User-Context} (SPEC section 6): a compact ES256 JWS with {@code sub}, {@code email},
- * {@code groups}, {@code idp}, {@code rid}, {@code iat} and {@code exp}. A request costs one ECDSA
- * signature and little else: the header is encoded once, the claims are written directly as JSON, each
- * thread keeps one SHA-256 digest and one initialised ECDSA {@link Signature} (a JCA lookup and a
- * {@code SecureRandom} per request cost about 2 µs), and the value is built as ASCII bytes the HTTP
- * encoder copies as they are.
+ * Signs {@code X-End-User-Context} (SPEC section 6): a compact ES256 JWS with {@code iss}, {@code aud} (the
+ * agent), {@code sub}, {@code email}, {@code groups}, {@code idp}, {@code scope}, {@code jti}, {@code iat} and
+ * {@code exp}. One is signed per verified token and agent ({@link ContextKeyring#contextFor}), so a signature
+ * is paid once per token and agent, not per request. Signing costs one ECDSA signature and little else: the
+ * header is encoded once, the claims are written directly as JSON, each thread keeps one SHA-256 digest and
+ * one initialised ECDSA {@link Signature} (a JCA lookup and a {@code SecureRandom} per signature cost about
+ * 2 µs), and the value is built as ASCII bytes the HTTP encoder copies as they are.
  */
 public final class IdentityContextSigner {
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
     /** ES256's JWS signature: r and s, 32 bytes each (RFC 7518 section 3.4). */
     private static final int SIGNATURE_BYTES = 64;
+    /** A context is forwarded for at most this fraction of its lifetime after signing (SPEC section 6: a fifth). */
+    private static final int REUSE_FRACTION = 5;
 
     private final ContextSigningKey key;
     private final EcdsaProviders.SigningKey signingKey;
@@ -65,16 +69,17 @@ public final class IdentityContextSigner {
     }
 
     /**
-     * The context for {@code user} on request {@code requestId}; it expires after {@code ttlSeconds}, and never
-     * after the user's own token.
+     * A new context for {@code user} calling {@code agent}: it lives {@code ttlSeconds}, and never past the user's
+     * own token's {@code exp} plus {@code clockSkewSeconds} (the provider's, within which that token is still
+     * accepted).
      */
-    public String sign(AuthResult.Authenticated user, String requestId, int ttlSeconds) {
-        return headerValue(user, requestId, ttlSeconds).toString();
-    }
-
-    /** {@link #sign} as the bytes of the header value. */
-    public AsciiString headerValue(AuthResult.Authenticated user, String requestId, int ttlSeconds) {
-        byte[] payload = BASE64URL.encode(claims(user, requestId, ttlSeconds).getBytes(StandardCharsets.UTF_8));
+    public SignedContext sign(AuthResult.Authenticated user, String agent, String issuer, int ttlSeconds,
+                              int clockSkewSeconds) {
+        long nowMillis = clock.millis();
+        long now = nowMillis / 1000;
+        long exp = Math.min(now + ttlSeconds, user.expiresAt().getEpochSecond() + clockSkewSeconds);
+        String id = RequestIds.generate();
+        byte[] payload = BASE64URL.encode(claims(user, agent, issuer, id, now, exp).getBytes(StandardCharsets.UTF_8));
         int signingInputLength = encodedHeader.length + 1 + payload.length;
         byte[] jws = new byte[signingInputLength + 1 + (SIGNATURE_BYTES * 4 + 2) / 3];
         System.arraycopy(encodedHeader, 0, jws, 0, encodedHeader.length);
@@ -83,14 +88,18 @@ public final class IdentityContextSigner {
         byte[] signature = BASE64URL.encode(signatureOf(jws, signingInputLength));
         jws[signingInputLength] = '.';
         System.arraycopy(signature, 0, jws, signingInputLength + 1, signature.length);
-        return new AsciiString(jws, false);
+        long reuseUntil = Math.min(nowMillis + ttlSeconds * 1000L / REUSE_FRACTION, exp * 1000L);
+        return new SignedContext(new AsciiString(jws, false), id, key.keyId(), reuseUntil, exp * 1000L);
     }
 
-    private String claims(AuthResult.Authenticated user, String requestId, int ttlSeconds) {
-        long now = clock.millis() / 1000;
-        long exp = Math.min(now + ttlSeconds, user.expiresAt().getEpochSecond());
-        StringBuilder json = new StringBuilder(192);
-        json.append("{\"sub\":");
+    private static String claims(AuthResult.Authenticated user, String agent, String issuer, String id, long now,
+                                 long exp) {
+        StringBuilder json = new StringBuilder(256);
+        json.append("{\"iss\":");
+        Json.appendString(json, issuer);
+        json.append(",\"aud\":");
+        Json.appendString(json, agent);
+        json.append(",\"sub\":");
         Json.appendString(json, user.userId());
         if (user.email() != null) {
             json.append(",\"email\":");
@@ -106,8 +115,12 @@ public final class IdentityContextSigner {
         }
         json.append("],\"idp\":");
         Json.appendString(json, user.provider());
-        json.append(",\"rid\":");
-        Json.appendString(json, requestId);
+        if (!user.scopes().isEmpty()) {
+            json.append(",\"scope\":");
+            Json.appendString(json, String.join(" ", user.scopes()));
+        }
+        json.append(",\"jti\":");
+        Json.appendString(json, id);
         json.append(",\"iat\":").append(now).append(",\"exp\":").append(exp).append('}');
         return json.toString();
     }

@@ -59,6 +59,22 @@ public final class ProviderChoice {
     }
 
     /**
+     * Every provider that may check a token for an agent on {@code host}, in the order {@link #choose} considers
+     * them: what the agent's protected-resource metadata names as its authorization servers (SPEC section 11).
+     */
+    public List<IdentityProvider> candidates(String named, String host) {
+        if (named != null) {
+            IdentityProvider p = byName.get(named);
+            return p == null ? List.of() : List.of(p);
+        }
+        List<IdentityProvider> forHost = byHost.get(host);
+        if (forHost != null) {
+            return forHost;
+        }
+        return onlyOne == null ? List.of() : List.of(onlyOne);
+    }
+
+    /**
      * Among candidate providers, the one that checks {@code token}: the only candidate, else the one whose
      * issuer is the token's (unverified) {@code iss}.
      */

@@ -34,6 +34,12 @@ public final class ProviderSelector {
         return chosen == null ? null : providers.forProvider(chosen.name());
     }
 
+    /** The issuers of the providers that may check tokens for {@code agent} on {@code host} (SPEC section 11). */
+    public List<String> issuersFor(Agent agent, String host) {
+        return choice.candidates(agent.identityProvider(), host).stream().map(IdentityProvider::issuer).distinct()
+                .toList();
+    }
+
     /** All providers of this configuration. */
     public IdentityProviders providers() {
         return providers;

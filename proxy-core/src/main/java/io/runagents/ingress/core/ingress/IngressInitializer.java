@@ -1,49 +1,48 @@
 package io.runagents.ingress.core.ingress;
 
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.runagents.ingress.config.model.Limits;
 import io.runagents.ingress.core.audit.AuditLog;
-import io.runagents.ingress.core.audit.AuditRecord;
-import io.runagents.ingress.core.http.IdleConnectionHandler;
+import io.runagents.ingress.core.exchange.ExchangeLog;
+import io.runagents.ingress.core.exchange.ExchangeStages;
+import io.runagents.ingress.core.exchange.ListenerProfile;
+import io.runagents.ingress.core.exchange.ListenerServices;
+import io.runagents.ingress.core.exchange.PipelineNames;
+import io.runagents.ingress.core.exchange.PolicyStage;
+import io.runagents.ingress.core.exchange.RelayHandler;
+import io.runagents.ingress.core.exchange.RequestGuard;
+import io.runagents.ingress.core.exchange.RequestSequencer;
+import io.runagents.ingress.core.exchange.Stage;
 import io.runagents.ingress.core.http.ServerCodecs;
 import io.runagents.ingress.core.identity.ContextKeyring;
 import io.runagents.ingress.core.metrics.ProxyMetrics;
-import io.runagents.ingress.core.server.ConnectionLimitHandler;
-import io.runagents.ingress.core.server.ConnectionTracker;
-import io.runagents.ingress.core.server.RuntimeConfig;
+import io.runagents.ingress.core.runtime.RuntimeConfig;
+import io.runagents.ingress.core.transport.ConnectionLimitHandler;
+import io.runagents.ingress.core.transport.ConnectionTracker;
+import io.runagents.ingress.core.transport.IdleConnectionHandler;
 import io.runagents.ingress.core.upstream.UpstreamConnector;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The ingress pipeline, top to bottom: connection limit, TLS, HTTP codec, idle timeout, one request at a
- * time, request guard (framing, host, path, id, header hygiene), routing, identity (authenticated agents),
- * the agent's policies, relay to the agent.
+ * The ingress pipeline, top to bottom: connection limit, TLS, idle timeout, HTTP codec, one request at a
+ * time (each an {@code Exchange}), the stages (guard: framing, host, path, id, header hygiene; agent routing;
+ * the endpoints the proxy answers itself (discovery); CORS preflights; identity and required scopes for
+ * authenticated agents; the agent's policies), relay to the agent.
  */
 public final class IngressInitializer extends ChannelInitializer<SocketChannel> {
-    public static final String LIMIT = "limit";
-    public static final String TLS = "tls";
-    public static final String CODEC = "http";
-    public static final String IDLE = "idle";
-    public static final String SEQUENCER = "sequencer";
-    public static final String GUARD = "guard";
-    public static final String ROUTING = "routing";
-    public static final String IDENTITY = "identity";
-    public static final String POLICY = "policy";
-    public static final String RELAY = "relay";
-
     private final Supplier<RuntimeConfig> config;
     private final ConnectionTracker tracker;
     private final Supplier<SslContext> tls;
-    private final RelayServices plainServices;
-    private final RelayServices tlsServices;
+    private final ListenerServices plainServices;
+    private final ListenerServices tlsServices;
     private final ChannelHandler limit;
-    private final ContextKeyring contextKeys;
+    private final List<Stage> stages;
 
     /**
      * @param tls the TLS context for a connection accepted now, or null for plain HTTP (read per connection,
@@ -53,38 +52,31 @@ public final class IngressInitializer extends ChannelInitializer<SocketChannel> 
     public IngressInitializer(Supplier<RuntimeConfig> config, ConnectionTracker tracker, Supplier<SslContext> tls,
                               UpstreamConnector connector, ProxyMetrics metrics, AuditLog audit,
                               ContextKeyring contextKeys) {
-        this.contextKeys = contextKeys;
         this.config = config;
         this.tracker = tracker;
         this.tls = tls;
-        ExchangeLog log = new ExchangeLog(metrics, audit, AuditRecord.Direction.INGRESS, Clock.systemUTC());
-        this.plainServices = new RelayServices(connector, log, tracker, false, RelayServices.Side.INGRESS);
-        this.tlsServices = new RelayServices(connector, log, tracker, true, RelayServices.Side.INGRESS);
+        ExchangeLog log = new ExchangeLog(metrics, audit, ListenerProfile.INGRESS, Clock.systemUTC());
+        this.plainServices = new ListenerServices(ListenerProfile.INGRESS, connector::pool, log, tracker, false);
+        this.tlsServices = new ListenerServices(ListenerProfile.INGRESS, connector::pool, log, tracker, true);
         this.limit = new ConnectionLimitHandler(tracker, () -> config.get().snapshot().proxy().limits().maxConnections());
+        this.stages = List.of(RequestGuard.INSTANCE, AgentRoutingStage.INSTANCE, ProxyEndpointStage.INSTANCE,
+                CorsStage.INSTANCE, new IdentityStage(metrics, contextKeys), PolicyStage.INSTANCE);
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
         Limits limits = config.get().snapshot().proxy().limits();
-        ch.pipeline().addLast(LIMIT, limit);
+        ch.pipeline().addLast(PipelineNames.LIMIT, limit);
         SslContext context = tls.get();
         if (context != null) {
-            ch.pipeline().addLast(TLS, context.newHandler(ch.alloc()));
+            ch.pipeline().addLast(PipelineNames.TLS, context.newHandler(ch.alloc()));
         }
-        RelayServices services = context != null ? tlsServices : plainServices;
+        ListenerServices services = context != null ? tlsServices : plainServices;
         ch.pipeline()
-                .addLast(CODEC, ServerCodecs.of(limits))
-                .addLast(IDLE, new IdleConnectionHandler(limits.idleTimeoutSeconds(), TimeUnit.SECONDS))
-                .addLast(SEQUENCER, new RequestSequencer(tracker))
-                .addLast(GUARD, new RequestGuardHandler(config, services.log(), true))
-                .addLast(ROUTING, new RoutingHandler(services.log()))
-                .addLast(IDENTITY, new IdentityHandler(services.log(), contextKeys))
-                .addLast(POLICY, new PolicyHandler(services.log()))
-                .addLast(RELAY, new RelayHandler(services));
-    }
-
-    /** After a WebSocket upgrade the client connection carries raw bytes: the HTTP codec goes. */
-    static void switchToRawBytes(Channel channel) {
-        channel.pipeline().remove(CODEC);
+                .addLast(PipelineNames.IDLE, new IdleConnectionHandler(limits.idleTimeoutSeconds(), TimeUnit.SECONDS))
+                .addLast(PipelineNames.CODEC, ServerCodecs.of(limits))
+                .addLast(PipelineNames.SEQUENCER, new RequestSequencer(ListenerProfile.INGRESS, config, tracker))
+                .addLast(PipelineNames.STAGES, new ExchangeStages(services.log(), stages))
+                .addLast(PipelineNames.RELAY, new RelayHandler(services));
     }
 }

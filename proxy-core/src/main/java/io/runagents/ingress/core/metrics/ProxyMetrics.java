@@ -17,6 +17,10 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.runagents.ingress.config.watch.ReloadStatus;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Consumer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.runagents.ingress.core.audit.AuditLog;
@@ -131,7 +135,10 @@ public final class ProxyMetrics implements AutoCloseable {
         });
     }
 
-    /** Publishes the audit writer: lines written, lines waiting, and answers waiting for room. */
+    /**
+     * Publishes the audit writer: lines written, lines waiting (the queue's depth), answers waiting for room,
+     * failed write attempts, and requests refused because their line found no room in time.
+     */
     public void bindAudit(AuditLog audit) {
         FunctionCounter.builder(PREFIX + "audit.lines.written", audit, AuditLog::written)
                 .description("Audit lines written").register(registry);
@@ -139,6 +146,27 @@ public final class ProxyMetrics implements AutoCloseable {
                 .description("Audit lines waiting for the writer").register(registry);
         Gauge.builder(PREFIX + "audit.parked", audit, AuditLog::parked)
                 .description("Answers waiting for room in the audit queue").register(registry);
+        FunctionCounter.builder(PREFIX + "audit.write.failures", audit, AuditLog::writeFailures)
+                .description("Failed attempts to write, flush, fsync or rotate the audit file (each retry counts)")
+                .register(registry);
+        FunctionCounter.builder(PREFIX + "audit.unavailable", audit, AuditLog::timedOut)
+                .description("Requests refused 503 audit_unavailable: their audit line found no room within "
+                        + "audit.maxWaitMillis").register(registry);
+    }
+
+    /**
+     * Registers {@code runagents_config_reloads_total{result}}, one counter per result, and returns the counting
+     * function a reloader calls once per reload.
+     */
+    public Consumer<ReloadStatus.Result> configReloads() {
+        Map<ReloadStatus.Result, Counter> reloads = new EnumMap<>(ReloadStatus.Result.class);
+        for (ReloadStatus.Result r : ReloadStatus.Result.values()) {
+            reloads.put(r, Counter.builder(PREFIX + "config.reloads")
+                    .description("Reloads of the conf directory by result")
+                    .tag("result", r.label())
+                    .register(registry));
+        }
+        return result -> reloads.get(result).increment();
     }
 
     /** Counts an authentication decision: {@code runagents_auth_total{provider, result}}. */

@@ -14,9 +14,10 @@ import java.util.Map;
  * and no matching rule is denied; a target without policies is allowed.
  *
  * <p>A rule matches when every list it sets matches: {@code users} (the user id, case-insensitive),
- * {@code groups} (any of the user's groups), {@code domains} (the email's domain), {@code methods}, and
+ * {@code groups} (any of the user's groups), {@code domains} (the email's domain), {@code methods},
  * {@code paths} (segment-wise prefixes of the target-relative path, so {@code /repos} never covers
- * {@code /reposecret}).
+ * {@code /reposecret}), {@code scopes} (all of them among the token's) and {@code agents} (the calling agent, for
+ * tool policies).
  */
 public final class PolicyEngine {
     private final Map<String, List<Policy>> byTool;
@@ -121,6 +122,12 @@ public final class PolicyEngine {
         }
         if (!rule.paths().isEmpty() && rule.paths().stream().noneMatch(p -> PathPrefix.matches(p, path))) {
             return "path " + path + " under none of " + rule.paths();
+        }
+        if (!subject.scopes().containsAll(rule.scopes())) {
+            return "scopes " + subject.scopes() + " lack some of " + rule.scopes();
+        }
+        if (!rule.agents().isEmpty() && (subject.agent() == null || !rule.agents().contains(subject.agent()))) {
+            return "agent " + subject.agent() + " not in " + rule.agents();
         }
         return null;
     }

@@ -13,23 +13,31 @@ import java.util.Map;
  * segment-wise path prefix wins.
  */
 public final class RouteTable {
-    private static final Comparator<Route> LONGEST_PREFIX_FIRST =
-            Comparator.comparingInt((Route r) -> r.agent().pathPrefix().length()).reversed();
+    /** RFC 9728's well-known path; the resource's own path follows it. */
+    public static final String METADATA = "/.well-known/oauth-protected-resource";
+    /** The consent endpoints' paths. */
+    public static final String OAUTH = "/oauth";
+    private static final Comparator<AgentRoute> LONGEST_PREFIX_FIRST =
+            Comparator.comparingInt((AgentRoute r) -> r.pathPrefix().length()).reversed();
 
-    private final Map<String, List<Route>> byHost;
-    private final List<Route> fallback;
+    private final Map<String, List<AgentRoute>> byHost;
+    private final List<AgentRoute> fallback;
+    private final Map<String, AgentRoute> byName;
 
-    private RouteTable(Map<String, List<Route>> byHost, List<Route> fallback) {
+    private RouteTable(Map<String, List<AgentRoute>> byHost, List<AgentRoute> fallback, Map<String, AgentRoute> byName) {
         this.byHost = byHost;
         this.fallback = fallback;
+        this.byName = byName;
     }
 
     /** Builds the table; each agent gets its own upstream group (round-robin state). */
     public static RouteTable of(List<Agent> agents) {
-        Map<String, List<Route>> byHost = new HashMap<>();
-        List<Route> fallback = new ArrayList<>();
+        Map<String, List<AgentRoute>> byHost = new HashMap<>();
+        List<AgentRoute> fallback = new ArrayList<>();
+        Map<String, AgentRoute> byName = new HashMap<>();
         for (Agent agent : agents) {
-            Route route = Route.forAgent(agent);
+            AgentRoute route = AgentRoute.of(agent);
+            byName.put(agent.name(), route);
             if (agent.host() == null) {
                 fallback.add(route);
             } else {
@@ -37,35 +45,59 @@ public final class RouteTable {
             }
         }
         byHost.replaceAll((host, routes) -> sorted(routes));
-        return new RouteTable(Map.copyOf(byHost), sorted(fallback));
+        return new RouteTable(Map.copyOf(byHost), sorted(fallback), Map.copyOf(byName));
     }
 
-    private static List<Route> sorted(List<Route> routes) {
-        List<Route> copy = new ArrayList<>(routes);
+    private static List<AgentRoute> sorted(List<AgentRoute> routes) {
+        List<AgentRoute> copy = new ArrayList<>(routes);
         copy.sort(LONGEST_PREFIX_FIRST);
         return List.copyOf(copy);
     }
 
     /**
-     * The route for a request, or null (404).
+     * The route for a request, or {@link NoRoute} (404).
      *
      * @param host lower case, without port
      * @param path normalised
      */
     public Route match(String host, String path) {
-        List<Route> routes = byHost.get(host);
+        if (under(path, METADATA)) {
+            String resourcePath = path.length() == METADATA.length() ? "/" : path.substring(METADATA.length());
+            return new EndpointRoute(EndpointRoute.ProxyEndpoint.PROTECTED_RESOURCE_METADATA,
+                    withPrefix(host, resourcePath));
+        }
+        if (under(path, OAUTH)) {
+            return new EndpointRoute(EndpointRoute.ProxyEndpoint.OAUTH, null);
+        }
+        List<AgentRoute> routes = byHost.get(host);
         if (routes != null) {
-            Route route = firstMatch(routes, path);
+            AgentRoute route = firstMatch(routes, path);
             if (route != null) {
                 return route;
             }
         }
-        return firstMatch(fallback, path);
+        AgentRoute fallbackRoute = firstMatch(fallback, path);
+        return fallbackRoute != null ? fallbackRoute : NoRoute.INSTANCE;
     }
 
-    private static Route firstMatch(List<Route> routes, String path) {
+    /** The agent whose route on {@code host} has exactly {@code prefix}: what a metadata path names. */
+    private AgentRoute withPrefix(String host, String prefix) {
+        Route route = match(host, prefix);
+        return route instanceof AgentRoute agent && agent.pathPrefix().equals(prefix) ? agent : null;
+    }
+
+    private static boolean under(String path, String prefix) {
+        return path.startsWith(prefix) && (path.length() == prefix.length() || path.charAt(prefix.length()) == '/');
+    }
+
+    /** The route of the agent called {@code name}, or null when no such agent is configured. */
+    public AgentRoute named(String name) {
+        return byName.get(name);
+    }
+
+    private static AgentRoute firstMatch(List<AgentRoute> routes, String path) {
         for (int i = 0; i < routes.size(); i++) {
-            Route route = routes.get(i);
+            AgentRoute route = routes.get(i);
             if (route.matches(path)) {
                 return route;
             }

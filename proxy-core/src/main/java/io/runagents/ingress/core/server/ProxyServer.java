@@ -1,59 +1,65 @@
 package io.runagents.ingress.core.server;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.runagents.ingress.config.edit.ResourceFiles;
 import io.runagents.ingress.config.model.ConfigSnapshot;
 import io.runagents.ingress.config.model.ProxySettings;
+import io.runagents.ingress.config.watch.ConfigStore;
 import io.runagents.ingress.core.admin.AdminApiHandler;
-import io.runagents.ingress.core.audit.AuditLog;
 import io.runagents.ingress.core.admin.AdminHandler;
 import io.runagents.ingress.core.admin.AdminInitializer;
+import io.runagents.ingress.core.audit.AuditLog;
+import io.runagents.ingress.core.egress.EgressInitializer;
+import io.runagents.ingress.core.identity.ContextKeyring;
+import io.runagents.ingress.core.identity.ContextSigningKey;
 import io.runagents.ingress.core.identity.IdentityContextVerifier;
-import io.runagents.ingress.core.ingress.EgressInitializer;
 import io.runagents.ingress.core.ingress.IngressInitializer;
 import io.runagents.ingress.core.metrics.ProxyMetrics;
+import io.runagents.ingress.core.metrics.RequestRates;
+import io.runagents.ingress.core.runtime.ConfigReloader;
+import io.runagents.ingress.core.runtime.LiveConfig;
+import io.runagents.ingress.core.runtime.ReadinessReport;
+import io.runagents.ingress.core.runtime.ReloadableFiles;
+import io.runagents.ingress.core.runtime.RuntimeConfig;
+import io.runagents.ingress.core.transport.ConnectionTracker;
+import io.runagents.ingress.core.transport.IngressTls;
+import io.runagents.ingress.core.transport.ListenerBinder;
+import io.runagents.ingress.core.transport.Transports;
 import io.runagents.ingress.core.upstream.UpstreamConnector;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.runagents.ingress.core.http.Json;
-import io.runagents.ingress.core.identity.ContextSigningKey;
-import io.runagents.ingress.core.identity.ContextKeyring;
-import io.runagents.ingress.jwt.IdentityProviders;
-import io.runagents.ingress.jwt.ProviderState;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeoutException;
-import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running proxy: its listeners, event loops and the configuration requests read. Start it with
- * {@link #start}; stop it with {@link #shutdown}, which stops accepting, lets in-flight requests finish
- * for up to the grace period, then closes what is left.
+ * The running proxy: wires its parts (configuration, listeners, event loops, audit trail, metrics) and runs
+ * them. Start it with {@link #start}; stop it with {@link #shutdown}, which stops accepting, lets in-flight
+ * requests finish for up to the grace period, then closes what is left.
  */
 public final class ProxyServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
     /** How often the ingress certificate's files are checked for a renewal written in place. */
     private static final int TLS_CHECK_SECONDS = 30;
 
-    private final AtomicReference<RuntimeConfig> config;
     private final ExecutorService identityExecutor;
+    private final LiveConfig config;
     private final ContextKeyring contextKeys;
     private final AuditLog audit;
-    private IdentityProviders providers;
-    private Staged staged;
     private final Transports transport;
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
@@ -62,12 +68,13 @@ public final class ProxyServer implements AutoCloseable {
     private final ConnectionTracker ingressTracker = new ConnectionTracker();
     private final ConnectionTracker egressTracker = new ConnectionTracker();
     private final UnaryOperator<String> environment;
+    private final ReadinessReport readiness;
+    private final ScheduledExecutorService tlsWatch;
+    private final ScheduledExecutorService adminIo;
     private Channel ingress;
     private Channel egress;
     private Channel admin;
     private IngressTls tls;
-    private ReloadableFiles files;
-    private final ScheduledExecutorService tlsWatch;
     private AdminHandler adminHandler;
     private boolean stopped;
     /** Set when {@link #shutdown} begins: /readyz answers 503 while in-flight requests drain. */
@@ -77,12 +84,10 @@ public final class ProxyServer implements AutoCloseable {
                         UnaryOperator<String> environment) {
         this.environment = environment;
         this.identityExecutor = Executors.newFixedThreadPool(2, new DefaultThreadFactory("runagents-jwks", true));
-        this.providers = IdentityProviders.create(snapshot.identityProviders(), snapshot.proxy(), Clock.systemUTC(),
-                identityExecutor);
-        this.config = new AtomicReference<>(RuntimeConfig.of(snapshot, providers));
+        this.config = new LiveConfig(snapshot, Clock.systemUTC(), identityExecutor);
         this.contextKeys = new ContextKeyring(contextKey, Clock.systemUTC());
-        contextKeys.issuing(Duration.ofSeconds(snapshot.proxy().identityContext().ttlSeconds()));
-        this.audit = openAudit(snapshot.proxy());
+        contextKeys.issuing(snapshot.proxy().identityContext().ttlSeconds(), snapshot.proxy().identityContext().issuer());
+        this.audit = AuditLog.open(snapshot.proxy().audit(), Clock.systemUTC());
         this.transport = Transports.best();
         this.acceptors = transport.newGroup(1, "runagents-accept");
         this.workers = transport.newGroup(workerThreads, "runagents-io");
@@ -92,9 +97,11 @@ public final class ProxyServer implements AutoCloseable {
         this.metrics = new ProxyMetrics();
         metrics.connectionsGauge("ingress", ingressTracker::openConnections);
         metrics.connectionsGauge("egress", egressTracker::openConnections);
-        metrics.bindIdentity(() -> providers);
+        metrics.bindIdentity(config::providers);
         metrics.bindAudit(audit);
+        this.readiness = new ReadinessReport(config, () -> draining, audit::health);
         this.tlsWatch = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("runagents-tls-watch", true));
+        this.adminIo = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("runagents-admin-io", true));
     }
 
     /**
@@ -139,62 +146,49 @@ public final class ProxyServer implements AutoCloseable {
         return server;
     }
 
-    private static AuditLog openAudit(ProxySettings settings) {
-        try {
-            return AuditLog.open(Path.of(settings.audit().file()), AuditLog.DEFAULT_CAPACITY, Clock.systemUTC());
-        } catch (IOException e) {
-            throw new IllegalStateException("audit.file: cannot open " + settings.audit().file() + ": "
-                    + e.getMessage(), e);
-        }
-    }
 
     /** Prefetches every provider's keys, waiting at most {@code millis}: readiness reports what is missing. */
     private void awaitKeys(long millis) throws InterruptedException {
         try {
-            providers.prefetchAll().toCompletableFuture().get(millis, TimeUnit.MILLISECONDS);
+            config.prefetchAll().toCompletableFuture().get(millis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            log.warn("identity provider keys not all loaded at start: {}", providers.states().values());
+            log.warn("identity provider keys not all loaded at start: {}", config.providers().states().values());
         }
     }
 
     private void bind(ProxySettings settings) throws InterruptedException {
         tls = IngressTls.start(settings.tls());
-        files = new ReloadableFiles(tls, contextKeys, audit);
+        config.reloads(new ReloadableFiles(tls, contextKeys, audit));
         tlsWatch.scheduleWithFixedDelay(this::checkTlsFiles, TLS_CHECK_SECONDS, TLS_CHECK_SECONDS, TimeUnit.SECONDS);
         ListenerBinder listeners = new ListenerBinder(acceptors, workers, transport);
-        ingress = listeners.bind("ingress", settings.listen().ingress(), new IngressInitializer(config::get,
+        ingress = listeners.bind("ingress", settings.listen().ingress(), new IngressInitializer(config,
                 ingressTracker, tls::context, connector, metrics, audit, contextKeys));
-        IdentityContextVerifier verifier = new IdentityContextVerifier(contextKeys, Clock.systemUTC());
-        egress = listeners.bind("egress", settings.listen().egress(), new EgressInitializer(config::get,
+        IdentityContextVerifier verifier = new IdentityContextVerifier(contextKeys, Clock.systemUTC(),
+                settings.tokenCache().maxEntries(), Ticker.systemTicker());
+        egress = listeners.bind("egress", settings.listen().egress(), new EgressInitializer(config,
                 egressTracker, connector, metrics, audit, verifier, environment));
+        // admin.allowedHosts is read per request, so it reloads live.
         admin = listeners.bind("admin", settings.listen().admin(), new AdminInitializer(adminHandler =
-                new AdminHandler(metrics, this::readiness, contextKeys::publicJwksJson)));
+                new AdminHandler(metrics, readiness::readiness, contextKeys::publicJwksJson,
+                () -> config.get().snapshot().proxy().admin().allowedHosts())));
         log.info("ingress listening on {} ({}), egress on {}, admin on {}; {} transport", ingress.localAddress(),
                 tls.context() == null ? "http" : "https", egress.localAddress(), admin.localAddress(),
                 transport.name().toLowerCase(Locale.ROOT));
     }
 
-    /** Ready when a configuration is loaded and every identity provider has usable keys. */
-    private AdminHandler.Readiness readiness() {
-        if (draining) {
-            // Load balancers must stop sending before the listeners are gone; /healthz still answers 200.
-            return new AdminHandler.Readiness(false, "[{\"proxy\":\"draining\",\"problem\":\"shutting down\"}]");
-        }
-        StringBuilder problems = new StringBuilder("[");
-        for (ProviderState state : config.get().identity().providers().states().values()) {
-            if (!state.ready()) {
-                if (problems.length() > 1) {
-                    problems.append(',');
-                }
-                problems.append("{\"identityProvider\":");
-                Json.appendString(problems, state.provider());
-                problems.append(",\"problem\":");
-                Json.appendString(problems, state.lastError() == null ? "no usable keys" : state.lastError());
-                problems.append('}');
-            }
-        }
-        String json = problems.append(']').toString();
-        return new AdminHandler.Readiness(json.length() == 2, json);
+    /**
+     * Keeps the running proxy on {@code store}'s directory (SPEC section 4) and serves the {@code /admin/*} API
+     * over the same store on the admin listener. The store must be initialised with the snapshot the server
+     * started with.
+     */
+    public ConfigReloader watch(ConfigStore store, ConfigReloader.Options options) throws IOException {
+        ConfigReloader reloader = ConfigReloader.start(config, store, options, metrics.configReloads());
+        AdminApiHandler api = new AdminApiHandler(store, new ResourceFiles(store.confDir(), Clock.systemUTC()),
+                adminIo, options.adminToken());
+        api.providerStatus(readiness::providerStatus);
+        api.requestRates(RequestRates.sampled(metrics, adminIo, Duration.ofSeconds(10), 30));
+        adminHandler.api(api);
+        return reloader;
     }
 
     /** The socket transport every channel of this server uses. */
@@ -222,87 +216,19 @@ public final class ProxyServer implements AutoCloseable {
         return config.get();
     }
 
-    /**
-     * Swaps in a new configuration at once: requests that already started keep the one they read.
-     * Providers whose record is unchanged keep their keys and verified tokens; changed or removed ones
-     * lose theirs. When {@link #prepare} ran for this snapshot, its providers (keys fetched) are used.
-     */
-    public synchronized void apply(ConfigSnapshot snapshot) {
-        Staged ready = staged;
-        staged = null;
-        IdentityProviders next;
-        ReloadableFiles.Prepared nextFiles;
-        ProxySettings now = config.get().snapshot().proxy();
-        if (ready != null && ready.snapshot() == snapshot) {
-            next = ready.providers();
-            nextFiles = ready.files();
-        } else {
-            if (ready != null) {
-                ready.providers().discard(providers);
-            }
-            next = providers.stage(snapshot.identityProviders(), snapshot.proxy());
-            nextFiles = files.prepareOrKeep(now, snapshot.proxy());
-        }
-        files.apply(now, snapshot.proxy(), nextFiles);
-        config.set(RuntimeConfig.of(snapshot, next));
-        // Retire what the new configuration replaced only now: until the swap, the old one served unchanged.
-        next.commit(providers);
-        providers = next;
-        providers.persistTo(Path.of(snapshot.proxy().dataDir()));
+    /** See {@link LiveConfig#apply}. */
+    public void apply(ConfigSnapshot snapshot) {
+        config.apply(snapshot);
     }
 
-    /**
-     * Readies {@code snapshot} for {@link #apply}: new and changed identity providers get their own
-     * authenticators, beside the serving ones, and fetch their keys (each fetch bounded by
-     * {@code jwks.fetchTimeoutMillis}). The stage never fails: a provider that could not fetch reports it
-     * in {@code /readyz}. The serving configuration is untouched until the swap.
-     */
-    public synchronized CompletionStage<Void> prepare(ConfigSnapshot snapshot) {
-        if (staged != null) {
-            staged.providers().discard(providers);
-            staged = null;
-        }
-        ReloadableFiles.Prepared nextFiles;
-        try {
-            nextFiles = files.prepare(config.get().snapshot().proxy(), snapshot.proxy());
-        } catch (IllegalStateException e) {
-            // Refuses the reload: the old certificate, context key and audit file keep serving.
-            return CompletableFuture.failedFuture(e);
-        }
-        IdentityProviders next = providers.stage(snapshot.identityProviders(), snapshot.proxy());
-        staged = new Staged(snapshot, next, nextFiles);
-        return next.prefetchAll();
+    /** See {@link LiveConfig#applyWhenReady}. */
+    public CompletionStage<Void> applyWhenReady(ConfigSnapshot snapshot) {
+        return config.applyWhenReady(snapshot);
     }
 
     /** Reloads the ingress certificate when its files changed on disk; runs every {@value #TLS_CHECK_SECONDS} s. */
     public void checkTlsFiles() {
         tls.refreshIfFilesChanged();
-    }
-
-    /** {@link #prepare} then {@link #apply}: the swap happens once new providers have their keys. */
-    public CompletionStage<Void> applyWhenReady(ConfigSnapshot snapshot) {
-        return prepare(snapshot).thenRun(() -> apply(snapshot));
-    }
-
-    /** Providers built (and warmed) for a snapshot that is about to be applied. */
-    private record Staged(ConfigSnapshot snapshot, IdentityProviders providers, ReloadableFiles.Prepared files) { }
-
-    /** Serves the {@code /admin/*} API on the admin listener with {@code api}. */
-    public void adminApi(AdminApiHandler api) {
-        api.providerStatus(this::providerStatus);
-        adminHandler.api(api);
-    }
-
-    /** {@code keys loaded (N)} or the provider's last error, for {@code identity-providers list}. */
-    private String providerStatus(String name) {
-        ProviderState state = config.get().identity().providers().states().get(name);
-        if (state == null) {
-            return "unknown";
-        }
-        if (state.ready()) {
-            return "keys loaded (" + state.keys() + ")";
-        }
-        return "error: " + (state.lastError() == null ? "no usable keys" : state.lastError());
     }
 
     public ProxyMetrics metrics() {
@@ -355,8 +281,9 @@ public final class ProxyServer implements AutoCloseable {
         acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         connector.close();
         tlsWatch.shutdownNow();
+        adminIo.shutdownNow();
         audit.close(); // every line of every answered request is on disk before the process exits
-        providers.close();
+        config.close();
         identityExecutor.shutdownNow();
         metrics.close();
         log.info("stopped");

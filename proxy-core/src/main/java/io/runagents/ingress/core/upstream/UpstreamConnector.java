@@ -5,12 +5,11 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
-import io.runagents.ingress.core.server.Transports;
+import io.runagents.ingress.core.transport.Transports;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -25,8 +24,6 @@ import javax.net.ssl.SSLException;
  * leaks a read buffer when closed with a read outstanding (Netty 4.2.18).
  */
 public final class UpstreamConnector implements AutoCloseable {
-    /** The same marks on both sides of the relay: reading stops when the other side holds 64 KiB unsent. */
-    public static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
     private final Bootstrap template;
     private final SslContext tls;
@@ -53,7 +50,7 @@ public final class UpstreamConnector implements AutoCloseable {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, Transports.WATER_MARK);
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.idleSeconds = idleSeconds;
         try {

@@ -8,7 +8,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.ssl.SslContext;
-import io.runagents.ingress.core.http.IdleConnectionHandler;
+import io.runagents.ingress.core.transport.IdleConnectionHandler;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,7 +20,7 @@ import java.util.function.IntSupplier;
  * a connection acquired here serves client channels of the same loop, and the data path between them
  * never crosses threads.
  */
-public final class UpstreamPool {
+public final class UpstreamPool implements ConnectionPool {
     /** Idle connections kept per endpoint; more are closed on release. */
     static final int MAX_IDLE_PER_ENDPOINT = 128;
     private static final String CODEC = "http";
@@ -44,7 +44,7 @@ public final class UpstreamPool {
         this.idleSeconds = idleSeconds;
     }
 
-    /** A pooled connection to {@code endpoint} if one is idle and open; else null. */
+    @Override
     public Channel pollIdle(UpstreamEndpoint endpoint) {
         assert loop.inEventLoop();
         ArrayDeque<Channel> channels = idle.get(endpoint);
@@ -60,7 +60,7 @@ public final class UpstreamPool {
         return null;
     }
 
-    /** Opens a new connection; the future completes on this pool's loop. */
+    @Override
     public ChannelFuture connect(UpstreamEndpoint endpoint) {
         assert loop.inEventLoop();
         connectionsOpened++;
@@ -82,15 +82,13 @@ public final class UpstreamPool {
         return b.connect(java.net.InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port()));
     }
 
-    /** Attaches an exchange to a connection from {@link #pollIdle} or {@link #connect}. */
-    public static void attach(Channel channel, UpstreamListener listener) {
+    @Override
+    public void attach(Channel channel, UpstreamListener listener) {
         handler(channel).attach(listener);
     }
 
-    /**
-     * Returns a connection whose exchange ended cleanly. It stays open, reading, so that the agent
-     * closing it is noticed while it waits.
-     */
+    /** The connection stays open, reading, so that the agent closing it is noticed while it waits. */
+    @Override
     public void release(Channel channel) {
         assert loop.inEventLoop();
         UpstreamHandler handler = handler(channel);
@@ -127,8 +125,9 @@ public final class UpstreamPool {
         return (UpstreamHandler) channel.pipeline().get(HANDLER);
     }
 
-    /** Removes the HTTP codec after a protocol switch (WebSocket): the connection then carries raw bytes. */
-    public static void switchToRawBytes(Channel channel) {
+    /** Removes the HTTP codec and the idle timeout: the connection carries raw bytes from now on. */
+    @Override
+    public void switchToRawBytes(Channel channel) {
         channel.pipeline().remove(CODEC);
         channel.pipeline().remove(IDLE);
     }

@@ -11,10 +11,12 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.runagents.ingress.config.edit.ResourceFiles;
 import io.runagents.ingress.config.watch.ConfigStore;
 import io.runagents.ingress.core.metrics.ProxyMetrics;
+import io.runagents.ingress.core.runtime.ReadinessReport;
 import io.runagents.ingress.core.server.LiveProxy;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,12 +89,15 @@ class AdminApiTest {
     void withoutATokenOnlyLoopbackClientsAreServed() throws Exception {
         // EmbeddedChannel's remote address is not an IP address at all, so it stands for "not loopback".
         ProxyMetrics metrics = new ProxyMetrics();
-        AdminHandler handler = new AdminHandler(metrics, () -> new AdminHandler.Readiness(true, "[]"), () -> "{\"keys\":[]}");
+        AdminHandler handler = new AdminHandler(metrics, () -> new ReadinessReport.Readiness(true, "[]"),
+                () -> "{\"keys\":[]}", List::of);
         try (ConfigStore store = new ConfigStore(tmp, Clock.systemUTC())) {
             handler.api(new AdminApiHandler(store, new ResourceFiles(tmp, Clock.systemUTC()), Runnable::run, null));
             EmbeddedChannel channel = new EmbeddedChannel(handler);
-            channel.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/admin/config",
-                    Unpooled.EMPTY_BUFFER));
+            DefaultFullHttpRequest config = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
+                    "/admin/config", Unpooled.EMPTY_BUFFER);
+            config.headers().set("Host", "localhost");
+            channel.writeInbound(config);
             FullHttpResponse response = channel.readOutbound();
             assertThat(response.status().code()).isEqualTo(403);
             response.release();

@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.Executor;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -19,7 +18,8 @@ import java.util.stream.Stream;
 /** Records with recognisable ids, and the reading back of an audit file and its rotated siblings. */
 final class AuditFixtures {
     static final ObjectMapper JSON = new ObjectMapper();
-    static final Executor DIRECT = Runnable::run;
+    /** A caller's executor that runs callbacks inline and whose time never moves: parked records never time out. */
+    static final ManualScheduler DIRECT = new ManualScheduler();
     static final Runnable NOTHING = () -> { };
     static final Pattern ROTATED = Pattern.compile("audit-(\\d{4}-\\d{2}-\\d{2})(?:\\.(\\d+))?\\.jsonl");
 
@@ -29,7 +29,7 @@ final class AuditFixtures {
     static AuditRecord record(int producer, int seq) {
         return new AuditRecord(Instant.parse("2030-01-01T10:00:00.123Z"), "p" + producer + "-" + seq,
                 AuditRecord.Direction.EGRESS, "user" + producer, "okta", "support-agent", "github",
-                "GET", "/repos/" + seq, 200, AuditRecord.Decision.ALLOW, null, "github-engineering-only#0", 7);
+                "GET", "/repos/" + seq, 200, AuditRecord.Decision.ALLOW, null, "github-engineering-only#0", 7, null);
     }
 
     /** The rotated files of {@code active} in the order they were written, then {@code active} itself. */

@@ -19,7 +19,7 @@ class AuditLineEncoderTest {
     @Test
     void writesExactlyTheSpecFieldsInOrderWithNullsAsJsonNull() throws Exception {
         AuditRecord denied = new AuditRecord(Instant.parse("2030-01-02T03:04:05Z"), "req-1", Direction.INGRESS,
-                null, null, "support-agent", null, "POST", "/chat", 401, Decision.DENY, "expired", null, 3);
+                null, null, "support-agent", null, "POST", "/chat", 401, Decision.DENY, "expired", null, 3, null);
 
         String line = encode(denied);
 
@@ -28,14 +28,14 @@ class AuditLineEncoderTest {
         List<String> names = new ArrayList<>();
         json.fieldNames().forEachRemaining(names::add);
         assertThat(names).containsExactly("ts", "request_id", "direction", "user", "provider", "agent", "tool",
-                "method", "path", "status", "decision", "reason", "rule", "duration_ms");
+                "method", "path", "status", "decision", "reason", "rule", "duration_ms", "context_id");
         assertThat(json.get("ts").asText()).isEqualTo("2030-01-02T03:04:05.000Z");
         assertThat(json.get("direction").asText()).isEqualTo("ingress");
         assertThat(json.get("decision").asText()).isEqualTo("deny");
         assertThat(json.get("reason").asText()).isEqualTo("expired");
         assertThat(json.get("status").isInt()).isTrue();
         assertThat(json.get("duration_ms").asLong()).isEqualTo(3);
-        for (String absent : List.of("user", "provider", "tool", "rule")) {
+        for (String absent : List.of("user", "provider", "tool", "rule", "context_id")) {
             assertThat(json.get(absent).isNull()).as(absent).isTrue();
         }
     }
@@ -55,7 +55,7 @@ class AuditLineEncoderTest {
         String user = "ann\"o'\\\n\r\t\u0000\u2028\u0085é漢字😀";
         String path = "/a b/\"x\"\n{\"forged\":true}";
         AuditRecord tricky = new AuditRecord(Instant.EPOCH, "r", Direction.EGRESS, user, "p", "a", "t",
-                "GET", path, 200, Decision.ALLOW, null, null, 0);
+                "GET", path, 200, Decision.ALLOW, null, null, 0, null);
 
         String line = encode(tricky);
 
@@ -71,7 +71,7 @@ class AuditLineEncoderTest {
     @Test
     void reusesItsBufferWithoutLeakingThePreviousLine() throws Exception {
         encode(new AuditRecord(Instant.EPOCH, "a-much-longer-request-id-than-the-next", Direction.EGRESS,
-                "u", "p", "a", "t", "GET", "/x".repeat(100), 200, Decision.ALLOW, null, null, 0));
+                "u", "p", "a", "t", "GET", "/x".repeat(100), 200, Decision.ALLOW, null, null, 0, null));
         String second = encode(AuditFixtures.record(0, 0));
 
         assertThat(JSON.readTree(second).get("request_id").asText()).isEqualTo("p0-0");
@@ -91,10 +91,10 @@ class AuditLineEncoderTest {
     @Test
     void recordRejectsMissingRequiredFields() {
         assertThatThrownBy(() -> new AuditRecord(Instant.EPOCH, null, Direction.EGRESS, null, null, null, null,
-                "GET", "/", 200, Decision.ALLOW, null, null, 0)).isInstanceOf(NullPointerException.class)
+                "GET", "/", 200, Decision.ALLOW, null, null, 0, null)).isInstanceOf(NullPointerException.class)
                 .hasMessage("requestId");
         assertThatThrownBy(() -> new AuditRecord(Instant.EPOCH, "r", Direction.EGRESS, null, null, null, null,
-                "GET", "/", 200, Decision.ALLOW, null, null, -1)).isInstanceOf(IllegalArgumentException.class)
+                "GET", "/", 200, Decision.ALLOW, null, null, -1, null)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("durationMs: -1 (expected: >= 0)");
     }
 

@@ -15,11 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,7 +38,7 @@ class AuditLogTest {
     void createsItsDirectoryAndAFileOnlyOwnerAndGroupCanRead() throws Exception {
         Path file = dir.resolve("logs/nested/audit.jsonl");
         try (AuditLog log = AuditLog.open(file, 16, clock)) {
-            log.offer(record(0, 0), DIRECT, NOTHING);
+            log.offer(record(0, 0), DIRECT, NOTHING, NOTHING);
         }
         assertThat(read(file)).hasSize(1);
         if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
@@ -54,7 +55,7 @@ class AuditLogTest {
         Path file = dir.resolve("audit.jsonl");
         try (AuditLog log = AuditLog.open(file, 16, clock)) {
             for (int i = 0; i < 3; i++) {
-                assertThat(log.offer(record(0, i), DIRECT, NOTHING)).isTrue();
+                assertThat(log.offer(record(0, i), DIRECT, NOTHING, NOTHING).parked()).isFalse();
             }
             log.flush().get(5, TimeUnit.SECONDS);
 
@@ -78,9 +79,11 @@ class AuditLogTest {
     @Test
     void tinyCapacityParksInsteadOfBlockingOrDropping() throws Exception {
         Path file = dir.resolve("audit.jsonl");
-        ExecutorService eventLoop = Executors.newSingleThreadExecutor(r -> new Thread(r, "fake-event-loop"));
+        ScheduledExecutorService eventLoop =
+                Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "fake-event-loop"));
         Producers result;
         try (AuditLog log = AuditLog.open(file, 8, clock)) {
+            log.maxWait(Duration.ofMinutes(5)); // a slow CI machine must not turn a park into a refusal here
             warmUp(log);
             result = Producers.run(log, 4, 5_000, eventLoop);
             assertThat(log.parked()).isZero();
@@ -93,6 +96,7 @@ class AuditLogTest {
         assertExactlyOnceInProducerOrder(ids.subList(1, ids.size()), 4, 5_000);
         assertThat(result.parked.get()).as("offers that parked").isPositive();
         assertThat(result.resumed.get()).as("callbacks run").isEqualTo(result.parked.get());
+        assertThat(result.timedOut.get()).isZero();
         assertThat(result.callbackThreads).containsOnly("fake-event-loop");
         // By the wall clock a preempted producer looks like a blocked one, and CI machines are often
         // overloaded; so a few slow samples are tolerated here. That offers never wait for the writer is
@@ -107,15 +111,15 @@ class AuditLogTest {
         CountDownLatch gate = new CountDownLatch(1);
         AtomicReference<Thread> writer = new AtomicReference<>();
         // Runs the first parked record's callback on the writer thread and holds it there.
-        java.util.concurrent.Executor stuck = task -> {
+        ManualScheduler stuck = new ManualScheduler(task -> {
             writer.set(Thread.currentThread());
             awaitUninterruptibly(gate);
             task.run();
-        };
+        });
         AtomicInteger resumed = new AtomicInteger();
         AuditLog log = AuditLog.open(file, 1, clock);
         int seq = 0;
-        while (log.offer(record(0, seq++), stuck, NOTHING)) {
+        while (!log.offer(record(0, seq++), stuck, NOTHING, NOTHING).parked()) {
             assertThat(seq).as("a capacity-1 log must park at some point").isLessThan(1_000_000);
         }
         await().atMost(5, TimeUnit.SECONDS).until(() -> writer.get() != null);
@@ -123,7 +127,7 @@ class AuditLogTest {
         int parkedBefore = seq;
         int parkedWhileStuck = 0;
         for (int i = 0; i < 10_000; i++) {
-            if (!log.offer(record(0, seq++), DIRECT, resumed::incrementAndGet)) {
+            if (log.offer(record(0, seq++), DIRECT, resumed::incrementAndGet, NOTHING).parked()) {
                 parkedWhileStuck++;
             }
         }
@@ -133,7 +137,8 @@ class AuditLogTest {
         Thread closer = new Thread(log::close, "closer");
         closer.start();
         await().atMost(5, TimeUnit.SECONDS).until(() -> closer.getState() == Thread.State.WAITING);
-        assertThatThrownBy(() -> log.offer(record(1, 0), DIRECT, NOTHING)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> log.offer(record(1, 0), DIRECT, NOTHING, NOTHING))
+                .isInstanceOf(IllegalStateException.class);
         gate.countDown();
         closer.join(TimeUnit.SECONDS.toMillis(10));
 
@@ -150,12 +155,12 @@ class AuditLogTest {
     void closeIsIdempotentAndFlushAfterCloseCompletes() throws Exception {
         Path file = dir.resolve("audit.jsonl");
         AuditLog log = AuditLog.open(file, 16, clock);
-        log.offer(record(0, 0), DIRECT, NOTHING);
+        log.offer(record(0, 0), DIRECT, NOTHING, NOTHING);
         log.close();
         log.close();
 
         assertThat(log.flush()).succeedsWithin(java.time.Duration.ofSeconds(5));
-        assertThatThrownBy(() -> log.offer(record(0, 1), DIRECT, NOTHING))
+        assertThatThrownBy(() -> log.offer(record(0, 1), DIRECT, NOTHING, NOTHING))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
         assertThat(read(file)).hasSize(1);
     }
@@ -164,11 +169,11 @@ class AuditLogTest {
     void reopeningOnTheSameDayAppendsToTheExistingFile() throws Exception {
         Path file = dir.resolve("audit.jsonl");
         try (AuditLog log = AuditLog.open(file, 16, clock)) {
-            log.offer(record(0, 0), DIRECT, NOTHING);
+            log.offer(record(0, 0), DIRECT, NOTHING, NOTHING);
         }
         Files.setLastModifiedTime(file, FileTime.from(clock.instant())); // written "today" by the clock
         try (AuditLog log = AuditLog.open(file, 16, clock)) {
-            log.offer(record(0, 1), DIRECT, NOTHING);
+            log.offer(record(0, 1), DIRECT, NOTHING, NOTHING);
         }
         assertThat(AuditFixtures.filesInOrder(file)).containsExactly(file);
         assertThat(ids(read(file))).containsExactly("p0-0", "p0-1");
@@ -203,7 +208,7 @@ class AuditLogTest {
     /** Loads and links the offer path once, so the first timed offers do not pay for class loading. */
     private static void warmUp(AuditLog log) throws Exception {
         log.offer(new AuditRecord(record(0, 0).ts(), "warm-up", AuditRecord.Direction.INGRESS, null, null,
-                null, null, "GET", "/", 200, AuditRecord.Decision.ALLOW, null, null, 0), DIRECT, NOTHING);
+                null, null, "GET", "/", 200, AuditRecord.Decision.ALLOW, null, null, 0, null), DIRECT, NOTHING, NOTHING);
         log.flush().get(5, TimeUnit.SECONDS);
     }
 

@@ -38,7 +38,7 @@ class AuditRotationTest {
 
         try (AuditLog log = AuditLog.open(file, 64, maxBytes, clock)) {
             for (int i = 0; i < 300; i++) {
-                log.offer(record(0, i), DIRECT, NOTHING);
+                log.offer(record(0, i), DIRECT, NOTHING, NOTHING);
             }
         }
 
@@ -115,7 +115,7 @@ class AuditRotationTest {
 
     private static void offerRange(AuditLog log, int from, int to) {
         for (int i = from; i < to; i++) {
-            log.offer(record(0, i), DIRECT, NOTHING);
+            log.offer(record(0, i), DIRECT, NOTHING, NOTHING);
         }
     }
 }

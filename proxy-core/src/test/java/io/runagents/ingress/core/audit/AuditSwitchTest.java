@@ -65,17 +65,17 @@ class AuditSwitchTest {
         Path file = dir.resolve("audit.jsonl");
         Path notADirectory = Files.writeString(dir.resolve("blocker"), "x", StandardCharsets.UTF_8);
         try (AuditLog log = AuditLog.open(file, 16, clock)) {
-            log.offer(record(0, 0), DIRECT, NOTHING);
+            log.offer(record(0, 0), DIRECT, NOTHING, NOTHING);
             CompletableFuture<Void> failed = log.switchTo(notADirectory.resolve("audit.jsonl"));
-            log.offer(record(0, 1), DIRECT, NOTHING);
+            log.offer(record(0, 1), DIRECT, NOTHING, NOTHING);
 
             assertThat(failed).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
                     .withCauseInstanceOf(IOException.class);
-            log.offer(record(0, 2), DIRECT, NOTHING);
+            log.offer(record(0, 2), DIRECT, NOTHING, NOTHING);
             log.flush().get(5, TimeUnit.SECONDS);
             assertThat(log.path()).isEqualTo(file);
             assertThat(ids(read(file))).containsExactly("p0-0", "p0-1", "p0-2");
-            log.offer(record(0, 3), DIRECT, NOTHING);
+            log.offer(record(0, 3), DIRECT, NOTHING, NOTHING);
         }
         assertThat(ids(read(file))).containsExactly("p0-0", "p0-1", "p0-2", "p0-3");
         assertThat(notADirectory).hasContent("x");
@@ -85,12 +85,12 @@ class AuditSwitchTest {
     void switchingToTheCurrentFileChangesNothing() throws Exception {
         Path file = dir.resolve("audit.jsonl");
         try (AuditLog log = AuditLog.open(file, 16, clock)) {
-            log.offer(record(0, 0), DIRECT, NOTHING);
+            log.offer(record(0, 0), DIRECT, NOTHING, NOTHING);
             log.flush().get(5, TimeUnit.SECONDS);
             // Reopening would date the file by its mtime (today by the wall clock, years before the test
             // clock's day) and rotate it at the next line; a no-op leaves it alone.
             assertThat(log.switchTo(dir.resolve("elsewhere/../audit.jsonl"))).succeedsWithin(WAIT);
-            log.offer(record(0, 1), DIRECT, NOTHING);
+            log.offer(record(0, 1), DIRECT, NOTHING, NOTHING);
         }
         assertThat(filesInOrder(file)).containsExactly(file);
         assertThat(ids(read(file))).containsExactly("p0-0", "p0-1");
@@ -102,9 +102,9 @@ class AuditSwitchTest {
         Path first = dir.resolve("audit.jsonl");
         Path second = dir.resolve("second/audit.jsonl");
         AuditLog log = AuditLog.open(first, 16, clock);
-        log.offer(record(0, 0), DIRECT, NOTHING);
+        log.offer(record(0, 0), DIRECT, NOTHING, NOTHING);
         CompletableFuture<Void> beforeClose = log.switchTo(second);
-        log.offer(record(0, 1), DIRECT, NOTHING);
+        log.offer(record(0, 1), DIRECT, NOTHING, NOTHING);
         log.close();
 
         assertThat(beforeClose).isCompleted().isNotCompletedExceptionally();
@@ -201,7 +201,7 @@ class AuditSwitchTest {
 
     private static void offerRange(AuditLog log, int from, int to) {
         for (int i = from; i < to; i++) {
-            log.offer(record(0, i), DIRECT, NOTHING);
+            log.offer(record(0, i), DIRECT, NOTHING, NOTHING);
         }
     }
 }

@@ -21,7 +21,7 @@ import io.runagents.ingress.config.model.PolicyRule;
 import io.runagents.ingress.config.model.Tool;
 import io.runagents.ingress.config.model.ToolAuth;
 import io.runagents.ingress.core.identity.ContextSigningKey;
-import io.runagents.ingress.core.identity.IdentityContextSigner;
+import io.runagents.ingress.core.testing.TestContexts;
 import io.runagents.ingress.core.server.ProxyServer;
 import io.runagents.ingress.core.testing.Behaviors;
 import io.runagents.ingress.core.testing.RawHttp;
@@ -60,9 +60,11 @@ class AuditTrailTest {
     private static final String HOST = "portal.example.test";
     private static final String API_KEY = "sk_live_never_in_the_audit";
     private static final List<String> FIELDS = List.of("ts", "request_id", "direction", "user", "provider", "agent",
-            "tool", "method", "path", "status", "decision", "reason", "rule", "duration_ms");
+            "tool", "method", "path", "status", "decision", "reason", "rule", "duration_ms", "context_id");
 
     private final ContextSigningKey contextKey = ContextSigningKey.generate();
+    /** The request id each test-made context is used with (an agent passes on the X-Request-ID it received). */
+    private final Map<String, String> requestIds = new java.util.HashMap<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private StubJwksServer jwks;
     private StubAgent agent;
@@ -86,8 +88,7 @@ class AuditTrailTest {
         List<Tool> tools = List.of(
                 new Tool("github", github.uri(), ToolAuth.NONE),
                 new Tool("finance", finance.uri(), ToolAuth.NONE),
-                new Tool("stripe", finance.uri(), new ToolAuth(ToolAuth.Type.API_KEY, null, null, null, null,
-                        List.of(), "X-Api-Key", "STRIPE_KEY")));
+                new Tool("stripe", finance.uri(), new ToolAuth.ApiKey("X-Api-Key", "STRIPE_KEY")));
         List<Policy> policies = List.of(
                 new Policy("github-engineering-only", "github", null, List.of(
                         rule(0, PolicyRule.Effect.ALLOW, List.of(), List.of("engineering"), List.of()))),
@@ -122,9 +123,12 @@ class AuditTrailTest {
     private void callTwoTools(io.netty.channel.ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpRequest head,
                               long bodyBytes) {
         String context = head.headers().get("X-End-User-Context");
+        String requestId = head.headers().get("X-Request-ID"); // passed on, as SPEC section 6 asks of agents
         boolean keepAlive = HttpUtil.isKeepAlive(head);
-        CompletableFuture<HttpResponse<String>> repos = toolCall("GET", "/tools/github/repos/x?per_page=5", context);
-        CompletableFuture<HttpResponse<String>> invoice = toolCall("POST", "/tools/finance/invoices?draft=1", context);
+        CompletableFuture<HttpResponse<String>> repos = toolCall("GET", "/tools/github/repos/x?per_page=5", context,
+                requestId);
+        CompletableFuture<HttpResponse<String>> invoice = toolCall("POST", "/tools/finance/invoices?draft=1", context,
+                requestId);
         repos.thenCombine(invoice, (r, i) -> "github=" + r.statusCode() + " finance=" + i.statusCode())
                 .whenComplete((summary, error) -> ctx.executor().execute(() -> {
                     byte[] body = (error == null ? summary : "failed: " + error).getBytes(StandardCharsets.UTF_8);
@@ -137,10 +141,11 @@ class AuditTrailTest {
                 }));
     }
 
-    private CompletableFuture<HttpResponse<String>> toolCall(String method, String path, String context) {
+    private CompletableFuture<HttpResponse<String>> toolCall(String method, String path, String context,
+                                                             String requestId) {
         URI uri = URI.create("http://127.0.0.1:" + proxy.egressAddress().getPort() + path);
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-                .header("X-End-User-Context", context)
+                .header("X-End-User-Context", context).header("X-Request-ID", requestId)
                 .method(method, HttpRequest.BodyPublishers.noBody()).build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
@@ -152,9 +157,12 @@ class AuditTrailTest {
         }
     }
 
+    /** A tool call as an agent makes it: the context it was given and the request id of the request it serves. */
     private RawHttp.Response egress(String method, String path, String context) throws Exception {
+        String requestId = requestIds.get(context);
         try (RawHttp client = new RawHttp(proxy.egressAddress())) {
             return client.send(method + " " + path + " HTTP/1.1\r\nHost: egress\r\nX-End-User-Context: " + context
+                    + (requestId == null ? "" : "\r\nX-Request-ID: " + requestId)
                     + "\r\nContent-Length: 0\r\n\r\n").read();
         }
     }
@@ -213,6 +221,11 @@ class AuditTrailTest {
         assertThat(repos.get("rule").asText()).isEqualTo("github-engineering-only#0");
         assertThat(repos.get("duration_ms").asLong()).isGreaterThanOrEqualTo(100);
 
+        // The tool calls name the agent that made them and join the client request through the context's id.
+        String contextId = com.nimbusds.jwt.SignedJWT.parse(context).getJWTClaimsSet().getJWTID();
+        assertThat(lines).allSatisfy(l -> assertThat(l.get("context_id").asText()).isEqualTo(contextId));
+        assertThat(only(lines, "egress", "github").get("agent").asText()).isEqualTo("assistant");
+
         JsonNode invoice = only(lines, "egress", "finance");
         assertThat(invoice.get("method").asText()).isEqualTo("POST");
         assertThat(invoice.get("path").asText()).isEqualTo("/tools/finance/invoices");
@@ -260,28 +273,31 @@ class AuditTrailTest {
 
         JsonNode policy = byRequestId(lines, "rid-bob", "finance");
         assertThat(summary(policy))
-                .isEqualTo("egress - finance POST /tools/finance/invoices 403 deny policy finance-bob-read-only#1");
+                .isEqualTo("egress assistant finance POST /tools/finance/invoices 403 deny policy finance-bob-read-only#1");
         assertThat(policy.get("user").asText()).isEqualTo("bob@company.com");
         assertThat(summary(byRequestId(lines, "rid-carol", "github")))
-                .isEqualTo("egress - github GET /tools/github/repos 403 deny policy github-engineering-only#default");
+                .isEqualTo("egress assistant github GET /tools/github/repos 403 deny policy github-engineering-only#default");
 
         // The context is checked before routing: an unknown tool is still logged with its caller; only a call
         // with a bad context has no known user (and no tool: nothing about tools is revealed without one).
         assertThat(summary(byRequestId(lines, "rid-bob", null)))
-                .isEqualTo("egress - - GET /tools/nope/x 404 deny not_found -");
+                .isEqualTo("egress assistant - GET /tools/nope/x 404 deny not_found -");
         List<JsonNode> anonymous = lines.stream().filter(l -> l.get("user").isNull()
                 && l.get("direction").asText().equals("egress")).toList();
         assertThat(anonymous).extracting(AuditTrailTest::summary).containsExactly(
                 "egress - - GET /tools/github/repos 401 deny invalid_context -");
 
         assertThat(summary(byRequestId(lines, "rid-bob", "stripe")))
-                .isEqualTo("egress - stripe GET /tools/stripe/v1/charges 200 allow - -");
+                .isEqualTo("egress assistant stripe GET /tools/stripe/v1/charges 200 allow - -");
     }
 
+    /** A context for the assistant as the ingress signs it; the agent's tool calls with it carry {@code rid}. */
     private String context(String email, List<String> groups, String rid) {
-        AuthResult.Authenticated user = new AuthResult.Authenticated(email, email, groups, "corp",
+        AuthResult.Authenticated user = new AuthResult.Authenticated(email, email, groups, List.of(), "corp",
                 Instant.now().plusSeconds(3600), Map.of(), "k");
-        return new IdentityContextSigner(contextKey, Clock.systemUTC()).sign(user, rid, 300);
+        String context = TestContexts.sign(contextKey, user, "assistant");
+        requestIds.put(context, rid);
+        return context;
     }
 
     /** direction, agent, tool, method, path, status, decision, reason, rule; "-" for null. */

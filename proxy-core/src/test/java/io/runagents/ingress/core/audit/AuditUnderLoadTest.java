@@ -15,7 +15,7 @@ import io.runagents.ingress.config.model.Limits;
 import io.runagents.ingress.config.model.Tool;
 import io.runagents.ingress.config.model.ToolAuth;
 import io.runagents.ingress.core.identity.ContextSigningKey;
-import io.runagents.ingress.core.identity.IdentityContextSigner;
+import io.runagents.ingress.core.testing.TestContexts;
 import io.runagents.ingress.core.server.ProxyServer;
 import io.runagents.ingress.core.testing.RawHttp;
 import io.runagents.ingress.core.testing.StubAgent;
@@ -79,12 +79,13 @@ class AuditUnderLoadTest {
     void start() throws Exception {
         tool = StubAgent.start().on("/", OK);
         ConfigSnapshot snapshot = new ConfigSnapshot(1, Instant.now(), TestConfigs.settings(Limits.DEFAULTS),
-                List.of(), List.of(), List.of(new Tool("echo", tool.uri(), ToolAuth.NONE)), List.of());
+                List.of(), List.of(TestConfigs.openAgent("assistant", "/", tool.uri())),
+                List.of(new Tool("echo", tool.uri(), ToolAuth.NONE)), List.of());
         auditFile = Path.of(snapshot.proxy().audit().file());
         proxy = ProxyServer.start(snapshot, 2, contextKey);
-        AuthResult.Authenticated alice = new AuthResult.Authenticated(USER, USER, List.of(), "corp",
+        AuthResult.Authenticated alice = new AuthResult.Authenticated(USER, USER, List.of(), List.of(), "corp",
                 Instant.now().plusSeconds(3600), Map.of(), "k");
-        context = new IdentityContextSigner(contextKey, Clock.systemUTC()).sign(alice, RID, 300);
+        context = TestContexts.sign(contextKey, alice, "assistant");
     }
 
     @AfterEach
@@ -181,7 +182,8 @@ class AuditUnderLoadTest {
     }
 
     private String request(String path) {
-        return "GET " + path + " HTTP/1.1\r\nHost: egress\r\nX-End-User-Context: " + context + "\r\n\r\n";
+        return "GET " + path + " HTTP/1.1\r\nHost: egress\r\nX-End-User-Context: " + context + "\r\nX-Request-ID: "
+                + RID + "\r\n\r\n";
     }
 
     /** Runs one task per client on its own thread; completes when all did, failing with the first failure. */

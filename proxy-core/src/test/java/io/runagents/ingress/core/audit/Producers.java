@@ -5,7 +5,7 @@ import static io.runagents.ingress.core.audit.AuditFixtures.record;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,13 +13,15 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Threads offering records the way a connection does: when an offer parks, the producer stops until
- * its callback runs (as a channel stops reading), which is what keeps parked records bounded.
+ * one of its callbacks runs (as a channel stops reading), which is what keeps parked records bounded.
  */
 final class Producers {
     private static final long SLOW_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     final AtomicInteger parked = new AtomicInteger();
     final AtomicInteger resumed = new AtomicInteger();
+    /** Parked offers that found no room in time (the request would have been refused). */
+    final AtomicInteger timedOut = new AtomicInteger();
     final AtomicLong slowestOfferNanos = new AtomicLong();
     /** Offers that took 5 ms or more by the wall clock. */
     final AtomicInteger slowOffers = new AtomicInteger();
@@ -36,12 +38,13 @@ final class Producers {
     }
 
     /** Runs {@code producers} threads offering {@code each} records, and waits for them to finish. */
-    static Producers run(AuditLog log, int producers, int each, Executor callbacks) throws InterruptedException {
+    static Producers run(AuditLog log, int producers, int each, ScheduledExecutorService callbacks)
+            throws InterruptedException {
         return run(log, producers, each, callbacks, Pace.NONE);
     }
 
-    /** Like {@link #run(AuditLog, int, int, Executor)}, calling {@code pace} before each offer. */
-    static Producers run(AuditLog log, int producers, int each, Executor callbacks, Pace pace)
+    /** Like {@link #run(AuditLog, int, int, ScheduledExecutorService)}, calling {@code pace} before each offer. */
+    static Producers run(AuditLog log, int producers, int each, ScheduledExecutorService callbacks, Pace pace)
             throws InterruptedException {
         Producers stats = new Producers();
         CountDownLatch start = new CountDownLatch(1);
@@ -58,11 +61,16 @@ final class Producers {
         return stats;
     }
 
-    private void produce(AuditLog log, int producer, int each, Executor callbacks, Pace pace, CountDownLatch start) {
+    private void produce(AuditLog log, int producer, int each, ScheduledExecutorService callbacks, Pace pace,
+                         CountDownLatch start) {
         Semaphore resume = new Semaphore(0);
         Runnable onAccepted = () -> {
             callbackThreads.add(Thread.currentThread().getName());
             resumed.incrementAndGet();
+            resume.release();
+        };
+        Runnable onTimedOut = () -> {
+            timedOut.incrementAndGet();
             resume.release();
         };
         try {
@@ -71,7 +79,7 @@ final class Producers {
                 pace.beforeOffer(producer, seq);
                 AuditRecord r = record(producer, seq);
                 long t0 = System.nanoTime();
-                boolean accepted = log.offer(r, callbacks, onAccepted);
+                boolean accepted = !log.offer(r, callbacks, onAccepted, onTimedOut).parked();
                 long nanos = System.nanoTime() - t0;
                 slowestOfferNanos.accumulateAndGet(nanos, Math::max);
                 if (nanos >= SLOW_NANOS) {

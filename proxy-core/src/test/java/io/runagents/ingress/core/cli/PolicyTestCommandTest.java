@@ -1,14 +1,17 @@
 package io.runagents.ingress.core.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.runagents.ingress.core.server.LiveProxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code runagents policies test} through the real entry point, on a conf directory. */
+/** {@code runagents policies test} through the real entry point, on a conf directory and through a server. */
 class PolicyTestCommandTest {
     @TempDir
     Path conf;
@@ -77,6 +80,34 @@ class PolicyTestCommandTest {
             ResourceCommandsTest.Run run = test("--user", "bob@company.com", "--tool", "finance", "--path", refused);
             assertThat(run.exit()).as(refused).isEqualTo(2);
             assertThat(run.err()).contains("--path " + refused + ": ").doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void throughARunningProxyTheServersPoliciesDecide(@TempDir Path tmp) throws Exception {
+        try (LiveProxy live = LiveProxy.start(tmp, null)) {
+            for (String file : new String[] {"tools/finance.yaml", "policies/finance.yaml"}) {
+                live.write(file, Files.readString(conf.resolve(file)));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> live.store.current().policies().size() == 1);
+            String server = live.adminUrl();
+            ResourceCommandsTest.Run read = ResourceCommandsTest.run("policies", "test", "--server", server,
+                    "--user", "bob@company.com", "--tool", "finance", "--method", "get");
+            assertThat(read.exit()).isZero();
+            assertThat(read.out()).isEqualTo("  finance-bob-read-only#0 allow: matches\n"
+                    + "allow: finance-bob-read-only#0\n");
+            ResourceCommandsTest.Run write = ResourceCommandsTest.run("policies", "test", "--server", server,
+                    "--user", "bob@company.com", "--tool", "finance", "--method", "POST");
+            assertThat(write.exit()).isEqualTo(1);
+            assertThat(write.out()).endsWith("deny: finance-bob-read-only#1\n");
+            ResourceCommandsTest.Run unknown = ResourceCommandsTest.run("policies", "test", "--server", server,
+                    "--user", "bob@company.com", "--tool", "nope");
+            assertThat(unknown.exit()).isEqualTo(1);
+            assertThat(unknown.err()).contains("tool \"nope\" not found");
+            ResourceCommandsTest.Run badPath = ResourceCommandsTest.run("policies", "test", "--server", server,
+                    "--user", "bob@company.com", "--tool", "finance", "--path", "/a;b");
+            assertThat(badPath.exit()).isEqualTo(2);
+            assertThat(badPath.err()).contains("--path /a;b: ");
         }
     }
 }

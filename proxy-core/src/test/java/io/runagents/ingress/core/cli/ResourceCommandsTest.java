@@ -119,7 +119,7 @@ class ResourceCommandsTest {
                 "name: p\nspec:\n  target: { agent: a }\n  rules:\n    - effect: allow\n      userz: [bob]\n");
         String dir = conf.toString();
         String error = "conf/policies/p.yaml:6:7: spec.rules[0].userz: unknown field (expected one of: effect, users,"
-                + " groups, domains, methods, paths)\n";
+                + " groups, domains, methods, paths, scopes, agents)\n";
 
         assertThat(run("policies", "get", "p", "--config", dir))
                 .isEqualTo(new Run(1, "", error + "policy \"p\" not found\n"));

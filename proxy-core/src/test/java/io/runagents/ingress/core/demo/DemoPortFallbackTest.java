@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
-import io.runagents.ingress.core.server.Transports;
+import io.runagents.ingress.core.transport.Transports;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -116,8 +117,9 @@ class DemoPortFallbackTest {
         Path notADirectory = Files.writeString(dataDir.resolve("file"), "");
         int ingress = freePortFollowedByAFreePort();
         int admin = freePort();
+        // The demo's conf directory goes into the data directory first: that is what fails here.
         assertThatThrownBy(() -> Demo.start(ingress, admin, notADirectory).close())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("identityContext");
+                .isInstanceOf(FileSystemException.class).hasMessageContaining(notADirectory.toString());
     }
 
     private static void use(Transports transport) {

@@ -118,7 +118,9 @@ class DemoTest {
 
         HttpResponse<String> anonymous = run(lines.get(1));
         assertThat(anonymous.statusCode()).isEqualTo(401);
-        assertThat(anonymous.headers().allValues("www-authenticate")).containsExactly("Bearer realm=\"127.0.0.1\"");
+        assertThat(anonymous.headers().allValues("www-authenticate")).singleElement().asString()
+                .startsWith("Bearer realm=\"127.0.0.1\", resource_metadata=\"http://127.0.0.1:")
+                .contains("/.well-known/oauth-protected-resource");
         assertThat(JSONObjectUtils.parse(anonymous.body())).containsKey("error").containsKey("request_id");
 
         HttpResponse<String> outsider = run(lines.get(2));

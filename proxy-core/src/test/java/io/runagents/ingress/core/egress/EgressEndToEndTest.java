@@ -23,10 +23,12 @@ import io.runagents.ingress.core.server.ProxyServer;
 import io.runagents.ingress.core.testing.RawHttp;
 import io.runagents.ingress.core.testing.StubAgent;
 import io.runagents.ingress.core.testing.TestConfigs;
+import io.runagents.ingress.core.testing.TestContexts;
 import io.runagents.ingress.jwt.AuthResult;
 import io.runagents.ingress.jwt.testing.StubJwksServer;
 import io.runagents.ingress.jwt.testing.TestKeys;
 import io.runagents.ingress.jwt.testing.TestTokens;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -69,10 +71,9 @@ class EgressEndToEndTest {
         List<Tool> tools = List.of(
                 new Tool("github", github.uri(), ToolAuth.NONE),
                 new Tool("finance", finance.uri(), ToolAuth.NONE),
-                new Tool("stripe", stripe.uri(), new ToolAuth(ToolAuth.Type.API_KEY, null, null, null, null,
-                        List.of(), "X-Api-Key", "STRIPE_KEY")),
-                new Tool("calendar", stripe.uri(), new ToolAuth(ToolAuth.Type.OAUTH2, "https://auth.example/a",
-                        "https://auth.example/t", "client", "CAL_SECRET", List.of(), null, null)));
+                new Tool("stripe", stripe.uri(), new ToolAuth.ApiKey("X-Api-Key", "STRIPE_KEY")),
+                new Tool("calendar", stripe.uri(), new ToolAuth.OAuth2(URI.create("https://auth.example/a"), URI.create("https://auth.example/t"), "client", "CAL_SECRET", List.of(),
+                        ToolAuth.TokenEndpointAuth.CLIENT_SECRET_BASIC, null, null, null)));
         List<Policy> policies = List.of(
                 new Policy("github-engineering-only", "github", null, List.of(
                         rule(0, PolicyRule.Effect.ALLOW, List.of(), List.of("engineering"), List.of()))),
@@ -144,14 +145,26 @@ class EgressEndToEndTest {
     @Test
     void engineeringReachesGithubWithItsIdentityAndRequestId() throws Exception {
         String context = contextFor("alice@company.com", List.of("engineering"));
-        RawHttp.Response response = callTool("GET", "/tools/github/repos/x?per_page=5", "X-End-User-Context: " + context);
+        String requestId = agent.received().get(0).header("X-Request-ID");
+        RawHttp.Response response = callTool("GET", "/tools/github/repos/x?per_page=5", "X-End-User-Context: " + context,
+                "X-Request-ID: " + requestId); // as an agent passes it on (SPEC section 6)
         assertThat(response.status()).isEqualTo(200);
         StubAgent.Received seen = github.received().get(0);
         assertThat(seen.uri()).isEqualTo("/repos/x?per_page=5");
         assertThat(seen.header("X-End-User-ID")).isEqualTo("alice@company.com");
         assertThat(seen.header("X-End-User-Context")).isNull();
         assertThat(seen.header("Host")).isEqualTo("127.0.0.1:" + github.port());
-        assertThat(seen.header("X-Request-ID")).isEqualTo(agent.received().get(0).header("X-Request-ID"));
+        assertThat(seen.header("X-Request-ID")).isEqualTo(requestId);
+        assertThat(response.header("x-request-id")).isEqualTo(requestId);
+    }
+
+    @Test
+    void aToolCallWithoutARequestIdGetsItsOwn() throws Exception {
+        String context = contextFor("alice@company.com", List.of("engineering"));
+        RawHttp.Response response = callTool("GET", "/tools/github/repos", "X-End-User-Context: " + context);
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(github.received().get(0).header("X-Request-ID")).matches("[0-9a-f]{32}")
+                .isNotEqualTo(agent.received().get(0).header("X-Request-ID"));
     }
 
     @Test
@@ -189,16 +202,20 @@ class EgressEndToEndTest {
     void forgedExpiredMissingOrBareIdentityIsRefused() throws Exception {
         String valid = contextFor("alice@company.com", List.of("engineering"));
         AuthResult.Authenticated alice = new AuthResult.Authenticated("alice@company.com", "alice@company.com",
-                List.of("engineering"), "corp", Instant.now().plusSeconds(3600), Map.of(), "k");
-        String otherProxy = new IdentityContextSigner(ContextSigningKey.generate(), Clock.systemUTC())
-                .sign(alice, "rid-1", 300);
-        String expired = new IdentityContextSigner(contextKey,
-                Clock.fixed(Instant.now().minus(Duration.ofHours(2)), ZoneOffset.UTC)).sign(alice, "rid-2", 300);
+                List.of("engineering"), List.of(), "corp", Instant.now().plusSeconds(3600), Map.of(), "k");
+        String otherProxy = TestContexts.sign(ContextSigningKey.generate(), alice, "assistant");
+        String expired = TestContexts.sign(contextKey,
+                Clock.fixed(Instant.now().minus(Duration.ofHours(2)), ZoneOffset.UTC), alice, "assistant");
+        String unknownAgent = TestContexts.sign(contextKey, alice, "no-such-agent");
+        String otherIssuer = new IdentityContextSigner(contextKey, Clock.systemUTC())
+                .sign(alice, "assistant", "someone-else", 300, 60).headerValue().toString();
         String tampered = valid.substring(0, valid.length() - 4) + (valid.endsWith("AAAA") ? "BBBB" : "AAAA");
         for (String[] headers : List.of(
                 new String[] {"X-End-User-Context: " + otherProxy},
                 new String[] {"X-End-User-Context: " + expired},
                 new String[] {"X-End-User-Context: " + tampered},
+                new String[] {"X-End-User-Context: " + unknownAgent},
+                new String[] {"X-End-User-Context: " + otherIssuer},
                 new String[] {"X-End-User-ID: alice@company.com"},
                 new String[] {},
                 new String[] {"X-End-User-Context: " + valid, "X-End-User-ID: mallory@company.com"})) {

@@ -7,7 +7,7 @@ import io.runagents.ingress.config.model.Limits;
 import io.runagents.ingress.config.model.Tool;
 import io.runagents.ingress.config.model.ToolAuth;
 import io.runagents.ingress.core.identity.ContextSigningKey;
-import io.runagents.ingress.core.identity.IdentityContextSigner;
+import io.runagents.ingress.core.testing.TestContexts;
 import io.runagents.ingress.core.server.ProxyServer;
 import io.runagents.ingress.core.testing.Backpressure;
 import io.runagents.ingress.core.testing.Behaviors;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The egress streams like the ingress: a 50 MB tool response and a 50 MB upload to a tool pass with
  * backpressure and bounded pooled memory, and server-sent events from a tool reach the agent while the
- * tool is still writing. The tool sees the user and the ingress request id, never the context.
+ * tool is still writing. The tool sees the user and the request id the agent passed on, never the context.
  */
 class EgressStreamingTest {
     private static final long TOTAL = 50L * 1024 * 1024;
@@ -47,11 +47,12 @@ class EgressStreamingTest {
     void start() throws Exception {
         tool = StubAgent.start();
         ConfigSnapshot snapshot = new ConfigSnapshot(1, Instant.now(), TestConfigs.settings(Limits.DEFAULTS),
-                List.of(), List.of(), List.of(new Tool("files", tool.uri(), ToolAuth.NONE)), List.of());
+                List.of(), List.of(TestConfigs.openAgent("assistant", "/", tool.uri())),
+                List.of(new Tool("files", tool.uri(), ToolAuth.NONE)), List.of());
         proxy = ProxyServer.start(snapshot, 2, contextKey);
         AuthResult.Authenticated alice = new AuthResult.Authenticated("alice@company.com", "alice@company.com",
-                List.of("engineering"), "corp", Instant.now().plusSeconds(3600), Map.of(), "k");
-        context = new IdentityContextSigner(contextKey, Clock.systemUTC()).sign(alice, RID, 300);
+                List.of("engineering"), List.of(), "corp", Instant.now().plusSeconds(3600), Map.of(), "k");
+        context = TestContexts.sign(contextKey, alice, "assistant");
     }
 
     @AfterEach
@@ -94,9 +95,10 @@ class EgressStreamingTest {
         tool.on("/events", Behaviors.sse("first", "second", release));
         try (RawHttp agent = new RawHttp(proxy.egressAddress())) {
             agent.setTimeoutMillis(5_000); // a proxy that buffers the stream fails here, on a read timeout
-            // The agent also sends its own request id and (matching) user id: neither may reach the tool as sent.
+            // The agent passes on the request id of the request it serves (SPEC section 6) and a matching user id,
+            // which the proxy replaces with its own from the context.
             agent.send(head("GET", "/tools/files/events?since=0", "Accept: text/event-stream",
-                    "X-Request-ID: agent-chosen-id", "X-End-User-ID: alice@company.com"));
+                    "X-Request-ID: " + RID, "X-End-User-ID: alice@company.com"));
             RawHttp.Response response = agent.readHead();
             assertThat(response.status()).isEqualTo(200);
             assertThat(response.header("content-type")).isEqualTo("text/event-stream");

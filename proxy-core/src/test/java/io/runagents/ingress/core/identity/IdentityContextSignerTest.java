@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 class IdentityContextSignerTest {
     private final ContextSigningKey key = ContextSigningKey.generate();
     private final AuthResult.Authenticated alice = new AuthResult.Authenticated("alice@company.com",
-            "alice@company.com", List.of("engineering"), "google", Instant.now().plusSeconds(3600), Map.of(), "k1");
+            "alice@company.com", List.of("engineering"), List.of(), "google", Instant.now().plusSeconds(3600), Map.of(),
+            "k1");
 
     @Test
     void theContextKeyIsImportedIntoTheNativeProviderOnLinuxX8664() throws Exception {
@@ -51,13 +52,13 @@ class IdentityContextSignerTest {
         try {
             List<Future<String>> contexts = new ArrayList<>();
             for (int i = 0; i < 400; i++) {
-                String rid = "rid-" + i;
-                contexts.add(threads.submit(() -> signer.sign(alice, rid, 300)));
+                String agent = "agent-" + i;
+                contexts.add(threads.submit(() -> sign(signer, agent)));
             }
             for (int i = 0; i < contexts.size(); i++) {
                 SignedJWT context = SignedJWT.parse(contexts.get(i).get());
                 assertThat(context.verify(jdk)).isTrue();
-                assertThat(context.getJWTClaimsSet().getStringClaim("rid")).isEqualTo("rid-" + i);
+                assertThat(context.getJWTClaimsSet().getAudience()).containsExactly("agent-" + i);
             }
         } finally {
             threads.shutdownNow();
@@ -67,12 +68,17 @@ class IdentityContextSignerTest {
     private void assertVerifiable(IdentityContextSigner signer) throws Exception {
         ECDSAVerifier jdk = new ECDSAVerifier(key.key().toECPublicKey());
         for (int i = 0; i < 50; i++) { // ECDSA signatures vary: check more than one, and their fixed size
-            SignedJWT context = SignedJWT.parse(signer.sign(alice, "rid-" + i, 300));
+            SignedJWT context = SignedJWT.parse(sign(signer, "agent-" + i));
             assertThat(context.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.ES256);
             assertThat(context.getHeader().getKeyID()).isEqualTo(key.keyId());
             assertThat(context.getSignature().decode()).hasSize(64);
             assertThat(context.verify(jdk)).isTrue();
-            assertThat(context.getJWTClaimsSet().getStringClaim("rid")).isEqualTo("rid-" + i);
+            assertThat(context.getJWTClaimsSet().getAudience()).containsExactly("agent-" + i);
+            assertThat(context.getJWTClaimsSet().getJWTID()).matches("[0-9a-f]{32}");
         }
+    }
+
+    private String sign(IdentityContextSigner signer, String agent) {
+        return signer.sign(alice, agent, "runagents", 300, 60).headerValue().toString();
     }
 }

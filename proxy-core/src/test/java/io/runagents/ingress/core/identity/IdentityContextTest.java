@@ -93,8 +93,12 @@ class IdentityContextTest {
         if (requestId != null) {
             assertThat(rid).isEqualTo(requestId);
         }
-        assertThat(context.getJWTClaimsSet().getStringClaim("rid")).isEqualTo(rid);
-        return context.getJWTClaimsSet();
+        JWTClaimsSet claims = context.getJWTClaimsSet();
+        assertThat(claims.getClaims()).as("the request id travels in X-Request-ID only").doesNotContainKey("rid");
+        assertThat(claims.getIssuer()).isEqualTo("runagents");
+        assertThat(claims.getAudience()).containsExactly("secure");
+        assertThat(claims.getJWTID()).matches("[0-9a-f]{32}");
+        return claims;
     }
 
     @Test
@@ -117,24 +121,31 @@ class IdentityContextTest {
     }
 
     @Test
-    void contextNeverOutlivesTheUsersToken() throws Exception {
+    void contextNeverOutlivesTheUsersTokenBeyondTheProvidersClockSkew() throws Exception {
         Instant tokenExp = Instant.now().plusSeconds(30); // shorter than the ttl
         String token = TestTokens.signedBy(TestKeys.rsa()).claim("exp", tokenExp.getEpochSecond()).sign();
 
         JWTClaimsSet claims = verifiedContext(token, null);
 
+        // The token is accepted up to its exp plus the provider's skew (60 s): so is its context, and no longer.
         assertThat(claims.getExpirationTime().toInstant().getEpochSecond())
-                .isLessThanOrEqualTo(tokenExp.getEpochSecond())
-                .isGreaterThan(Instant.now().getEpochSecond());
+                .isEqualTo(tokenExp.getEpochSecond() + 60);
     }
 
     @Test
-    void ridIsTheClientsSaneRequestId() throws Exception {
+    void theRequestIdTravelsInXRequestIdAndTheContextIsTheTokensForThisAgent() throws Exception {
         String token = TestTokens.signedBy(TestKeys.rsa()).sign();
 
-        JWTClaimsSet claims = verifiedContext(token, "req-abc-123", "X-Request-ID: req-abc-123");
+        JWTClaimsSet first = verifiedContext(token, "req-abc-123", "X-Request-ID: req-abc-123");
+        String firstValue = agent.received().get(agent.received().size() - 1).header("X-End-User-Context");
+        JWTClaimsSet second = verifiedContext(token, "req-def-456", "X-Request-ID: req-def-456");
+        String secondValue = agent.received().get(agent.received().size() - 1).header("X-End-User-Context");
 
-        assertThat(claims.getStringClaim("rid")).isEqualTo("req-abc-123");
+        assertThat(secondValue).as("one context per verified token and agent, reused").isEqualTo(firstValue);
+        assertThat(second.getJWTID()).isEqualTo(first.getJWTID());
+        String otherToken = TestTokens.signedBy(TestKeys.rsa()).claim("jti", "another").sign();
+        assertThat(verifiedContext(otherToken, null).getJWTID()).as("another token, another context")
+                .isNotEqualTo(first.getJWTID());
     }
 
     @Test

@@ -38,7 +38,8 @@ class IdentityRulesEndToEndTest {
     static final String HOST = "portal.example.test";
     static final String FORWARDING_HOST = "fwd.example.test";
     static final String EC_ONLY_HOST = "es.example.test";
-    static final String NO_ERROR = "Bearer realm=\"" + HOST + "\"";
+    static final String NO_ERROR = "Bearer realm=\"" + HOST + "\", resource_metadata=\"https://" + HOST
+            + "/.well-known/oauth-protected-resource\"";
 
     private StubJwksServer jwks;
     private StubAgent agent;
@@ -311,7 +312,8 @@ class IdentityRulesEndToEndTest {
 
         assertThat(response.status()).isEqualTo(401);
         assertThat(response.header("www-authenticate")).isEqualTo("Bearer realm=\"" + EC_ONLY_HOST
-                + "\", error=\"invalid_token\", error_description=\"signature algorithm not allowed\"");
+                + "\", resource_metadata=\"https://" + EC_ONLY_HOST + "/.well-known/oauth-protected-resource\""
+                + ", error=\"invalid_token\", error_description=\"signature algorithm not allowed\"");
         assertThat(RawHttp.get(proxy.ingressAddress(), EC_ONLY_HOST, "/",
                 "Authorization: Bearer " + TestTokens.signedBy(TestKeys.ec256()).sign()).status()).isEqualTo(200);
         assertThat(agent.received()).hasSize(1);

@@ -110,8 +110,14 @@ class ProviderSelectionTest {
         return JSONObjectUtils.parse(payload).get("idp").toString();
     }
 
+    /** The challenge without an error: the realm and where the agent at / on {@code host} describes itself. */
+    private static String realm(String host) {
+        return "Bearer realm=\"" + host + "\", resource_metadata=\"https://" + host
+                + "/.well-known/oauth-protected-resource\"";
+    }
+
     private static String invalid(String host, String description) {
-        return "Bearer realm=\"" + host + "\", error=\"invalid_token\", error_description=\"" + description + "\"";
+        return realm(host) + ", error=\"invalid_token\", error_description=\"" + description + "\"";
     }
 
     @Test
@@ -148,7 +154,7 @@ class ProviderSelectionTest {
         RawHttp.Response stranger = call("c.example.test", "/", token(TestKeys.rsa2(), "https://unknown.example"));
         assertThat(stranger.status()).isEqualTo(401);
         assertThat(stranger.header("www-authenticate"))
-                .startsWith("Bearer realm=\"c.example.test\", error=\"invalid_token\"");
+                .startsWith(realm("c.example.test") + ", error=\"invalid_token\"");
         assertThat(agent.received()).hasSize(2);
         String metrics = RawHttp.get(proxy.adminAddress(), "admin", "/metrics").body();
         assertThat(metrics).contains("runagents_auth_total{provider=\"idp-c\",result=\"authenticated\"} 1.0")
@@ -178,7 +184,7 @@ class ProviderSelectionTest {
         assertThat(contextIdp()).isEqualTo("solo");
         RawHttp.Response none = call("anything.example.test", "/", null);
         assertThat(none.status()).isEqualTo(401);
-        assertThat(none.header("www-authenticate")).isEqualTo("Bearer realm=\"anything.example.test\"");
+        assertThat(none.header("www-authenticate")).isEqualTo(realm("anything.example.test"));
         assertThat(agent.received()).hasSize(1);
     }
 
@@ -189,13 +195,13 @@ class ProviderSelectionTest {
         for (String token : List.of(token(TestKeys.rsa(), ISS_A), token(TestKeys.rsa2(), ISS_C))) {
             RawHttp.Response response = call("nowhere.example.test", "/", token);
             assertThat(response.status()).isEqualTo(401);
-            assertThat(response.header("www-authenticate")).startsWith("Bearer realm=\"nowhere.example.test\", "
-                    + "error=\"invalid_token\"");
+            assertThat(response.header("www-authenticate"))
+                    .startsWith(realm("nowhere.example.test") + ", error=\"invalid_token\"");
         }
         // no token was sent: the challenge carries no error (RFC 6750 section 3.1)
         RawHttp.Response none = call("nowhere.example.test", "/", null);
         assertThat(none.status()).isEqualTo(401);
-        assertThat(none.header("www-authenticate")).isEqualTo("Bearer realm=\"nowhere.example.test\"");
+        assertThat(none.header("www-authenticate")).isEqualTo(realm("nowhere.example.test"));
         assertThat(agent.received()).isEmpty();
     }
 

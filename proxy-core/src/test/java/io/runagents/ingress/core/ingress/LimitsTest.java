@@ -161,6 +161,31 @@ class LimitsTest {
     }
 
     @Test
+    void aRequestHeadNotFinishedByTheIdleTimeoutIsAnswered408ThenClosed() throws Exception {
+        startProxy(1, 100);
+        try (RawHttp slow = new RawHttp(proxy.ingressAddress())) {
+            slow.setTimeoutMillis(5_000);
+            slow.send("GET /x HTTP/1.1\r\nHost: a\r\nX-Slow: 1\r\n"); // a slowloris client: the head never ends
+            RawHttp.Response response = slow.read();
+            assertThat(response.status()).isEqualTo(408);
+            assertThat(response.header("connection")).isEqualToIgnoringCase("close");
+            assertThat(response.body()).contains("\"error\":\"request_timeout\"");
+            assertThat(slow.closedByPeer()).isTrue();
+        }
+        assertThat(agent.received()).isEmpty();
+    }
+
+    @Test
+    void aConnectionIdleAfterItsLastAnswerIsClosedWithoutAnAnswer() throws Exception {
+        startProxy(1, 100);
+        try (RawHttp used = new RawHttp(proxy.ingressAddress())) {
+            used.setTimeoutMillis(5_000);
+            assertThat(used.send("GET /x HTTP/1.1\r\nHost: a\r\n\r\n").read().status()).isEqualTo(200);
+            assertThat(used.closedByPeer()).as("closed, and nothing was written before the close").isTrue();
+        }
+    }
+
+    @Test
     void clientLeavingWhileTheAgentWorksCancelsTheUpstreamRequest() throws Exception {
         startProxy(60, 100);
         try (RawHttp client = new RawHttp(proxy.ingressAddress())) {

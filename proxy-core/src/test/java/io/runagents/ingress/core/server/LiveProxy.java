@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.runagents.ingress.config.load.ConfigLoadResult;
 import io.runagents.ingress.config.watch.ConfigStore;
+import io.runagents.ingress.core.runtime.ConfigReloader;
+import io.runagents.ingress.core.runtime.SettingFiles;
 import io.runagents.ingress.core.testing.StubAgent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,7 +56,7 @@ public final class LiveProxy implements AutoCloseable {
         this.store = new ConfigStore(conf, Clock.systemUTC()).checkFilesWith(SettingFiles::check); // as serve
         assertThat(store.initialize()).isInstanceOf(ConfigLoadResult.Loaded.class);
         this.server = ProxyServer.start(store.current(), 2);
-        this.reloader = ConfigReloader.start(server, store,
+        this.reloader = server.watch(store,
                 new ConfigReloader.Options(Duration.ofMillis(50), Duration.ofMillis(500), adminToken));
     }
 

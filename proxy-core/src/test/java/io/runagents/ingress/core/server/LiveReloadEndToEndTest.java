@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.runagents.ingress.core.runtime.ConfigReloader;
 import io.runagents.ingress.core.testing.RawHttp;
 import java.io.IOException;
 import java.nio.file.Files;

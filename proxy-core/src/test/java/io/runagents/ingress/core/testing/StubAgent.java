@@ -16,7 +16,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.runagents.ingress.core.server.Transports;
+import io.runagents.ingress.core.transport.Transports;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
@@ -57,6 +57,7 @@ public final class StubAgent implements AutoCloseable {
     private final ChannelGroup children = new DefaultChannelGroup("stub-children", GlobalEventExecutor.INSTANCE);
     private volatile boolean readingPaused;
     private final Map<String, Behavior> behaviors = new ConcurrentHashMap<>();
+    private final Map<String, Behavior> headBehaviors = new ConcurrentHashMap<>();
 
     private StubAgent() throws InterruptedException {
         Transports transport = Transports.best();
@@ -84,6 +85,16 @@ public final class StubAgent implements AutoCloseable {
     /** Answers requests whose path starts with {@code prefix} with {@code behavior}. */
     public StubAgent on(String prefix, Behavior behavior) {
         behaviors.put(prefix, behavior);
+        return this;
+    }
+
+    /**
+     * Answers requests under {@code prefix} as soon as their head arrives, without waiting for (or reading
+     * into the answer) the body: an agent that replies before the request is complete. The body that follows
+     * is still read and dropped.
+     */
+    public StubAgent onHead(String prefix, Behavior behavior) {
+        headBehaviors.put(prefix, behavior);
         return this;
     }
 
@@ -139,9 +150,13 @@ public final class StubAgent implements AutoCloseable {
     }
 
     private Behavior behaviorFor(String uri) {
-        Behavior best = Behaviors.ECHO;
+        return longestPrefix(behaviors, uri, Behaviors.ECHO);
+    }
+
+    private static Behavior longestPrefix(Map<String, Behavior> byPrefix, String uri, Behavior fallback) {
+        Behavior best = fallback;
         int bestLength = -1;
-        for (Map.Entry<String, Behavior> entry : behaviors.entrySet()) {
+        for (Map.Entry<String, Behavior> entry : byPrefix.entrySet()) {
             if (uri.startsWith(entry.getKey()) && entry.getKey().length() > bestLength) {
                 best = entry.getValue();
                 bestLength = entry.getKey().length();
@@ -153,6 +168,8 @@ public final class StubAgent implements AutoCloseable {
     private final class Handler extends ChannelInboundHandlerAdapter {
         private HttpRequest head;
         private long bodyBytes;
+        /** The behaviour that answered the current request at its head, or null. */
+        private Behavior answeredEarly;
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -161,6 +178,10 @@ public final class StubAgent implements AutoCloseable {
                     requestsStarted.incrementAndGet();
                     head = request;
                     bodyBytes = 0;
+                    answeredEarly = longestPrefix(headBehaviors, request.uri(), null);
+                    if (answeredEarly != null) {
+                        answeredEarly.respond(ctx, request, 0);
+                    }
                 }
                 if (msg instanceof HttpContent content) {
                     bodyBytes += content.content().readableBytes();
@@ -170,7 +191,9 @@ public final class StubAgent implements AutoCloseable {
                     received.add(new Received(head.method().name(), head.uri(), head.headers().copy(), bodyBytes));
                     HttpRequest done = head;
                     head = null;
-                    behaviorFor(done.uri()).respond(ctx, done, bodyBytes);
+                    if (answeredEarly == null) {
+                        behaviorFor(done.uri()).respond(ctx, done, bodyBytes);
+                    }
                 }
             } finally {
                 ReferenceCountUtil.release(msg);

@@ -66,6 +66,13 @@ public final class TestConfigs {
         return tempDataDir();
     }
 
+    /** Default settings with the audit trail where {@code audit} says. */
+    public static ProxySettings settings(io.runagents.ingress.config.model.AuditSettings audit) {
+        ProxySettings d = ProxySettings.DEFAULTS;
+        return new ProxySettings(LOOPBACK, DATA_DIR, d.tls(), Limits.DEFAULTS, d.jwks(), d.tokenCache(), audit,
+                d.identityContext(), d.tokenStore());
+    }
+
     public static ProxySettings settings(Limits limits) {
         ProxySettings d = ProxySettings.DEFAULTS;
         return new ProxySettings(LOOPBACK, DATA_DIR, d.tls(), limits, d.jwks(), d.tokenCache(), newAuditFile(),
@@ -103,7 +110,7 @@ public final class TestConfigs {
      * The runtime view of {@code snapshot} for handler tests: its providers get authenticators with no
      * refresh timer and no key fetch unless a test asks for one.
      */
-    public static io.runagents.ingress.core.server.RuntimeConfig runtime(ConfigSnapshot snapshot) {
+    public static io.runagents.ingress.core.runtime.RuntimeConfig runtime(ConfigSnapshot snapshot) {
         io.runagents.ingress.jwt.IdentityProviders providers = io.runagents.ingress.jwt.IdentityProviders.builder()
                 .settings(snapshot.proxy())
                 .dataDir(null)
@@ -111,7 +118,7 @@ public final class TestConfigs {
                 .executor(Runnable::run)
                 .refreshTick(null)
                 .build(snapshot.identityProviders());
-        return io.runagents.ingress.core.server.RuntimeConfig.of(snapshot, providers);
+        return io.runagents.ingress.core.runtime.RuntimeConfig.of(snapshot, providers);
     }
 
     /** Builds an {@link IdentityProvider} record field by field. */

@@ -3,6 +3,11 @@ package io.runagents.ingress.jwt.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.stats.ConcurrentStatsCounter;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import com.github.benmanes.caffeine.cache.stats.StatsCounter;
+import java.util.concurrent.atomic.LongAdder;
 import io.runagents.ingress.jwt.AuthResult;
 import io.runagents.ingress.jwt.AuthResult.Authenticated;
 
@@ -50,6 +55,8 @@ public final class VerifiedTokenCache {
     }
 
     private final Cache<Key, Authenticated> cache;
+    /** The statistics Caffeine keeps, less the second miss of each {@link #getOrVerify}. */
+    private final OneMissPerToken stats = new OneMissPerToken();
 
     /**
      * @param maxEntries 0 disables caching
@@ -85,7 +92,7 @@ public final class VerifiedTokenCache {
                     }
                 })
                 .executor(Runnable::run) // maintenance is tiny; running it inline keeps eviction deterministic
-                .recordStats()
+                .recordStats(() -> stats)
                 .build();
     }
 
@@ -95,9 +102,11 @@ public final class VerifiedTokenCache {
     }
 
     /**
-     * The cached result, or {@code verify}'s. Concurrent misses for the same token run {@code verify} once: the
-     * others wait for it (a verification takes microseconds) and then read its entry. Only authenticated results
-     * are stored; any other result is returned to the caller that computed it.
+     * The cached result, or {@code verify}'s, after a {@link #getIfPresent} that missed. Concurrent misses for the
+     * same token run {@code verify} once: the others wait for it (a verification takes microseconds) and then read
+     * its entry. Only authenticated results are stored; any other result is returned to the caller that computed
+     * it. The miss was counted by {@code getIfPresent}: the one this lookup adds is taken back, so that a new token
+     * is one miss in the statistics, not two.
      */
     public AuthResult getOrVerify(long generation, String token, Function<String, AuthResult> verify) {
         AuthResult[] computed = new AuthResult[1];
@@ -106,6 +115,9 @@ public final class VerifiedTokenCache {
             computed[0] = r;
             return r instanceof Authenticated a ? a : null;
         });
+        if (computed[0] != null) {
+            stats.forgetMiss();
+        }
         return cached != null ? cached : computed[0];
     }
 
@@ -143,5 +155,48 @@ public final class VerifiedTokenCache {
     /** The Caffeine cache, stats recording on, for {@code CaffeineCacheMetrics}. Read-only use, please. */
     public Cache<?, ?> caffeine() {
         return cache;
+    }
+
+    /** Caffeine's counters, with a way to take back a miss that the same request already counted. */
+    private static final class OneMissPerToken implements StatsCounter {
+        private final ConcurrentStatsCounter counts = new ConcurrentStatsCounter();
+        private final LongAdder forgotten = new LongAdder();
+
+        void forgetMiss() {
+            forgotten.increment();
+        }
+
+        @Override
+        public void recordHits(int count) {
+            counts.recordHits(count);
+        }
+
+        @Override
+        public void recordMisses(int count) {
+            counts.recordMisses(count);
+        }
+
+        @Override
+        public void recordLoadSuccess(long loadTime) {
+            counts.recordLoadSuccess(loadTime);
+        }
+
+        @Override
+        public void recordLoadFailure(long loadTime) {
+            counts.recordLoadFailure(loadTime);
+        }
+
+        @Override
+        public void recordEviction(int weight, RemovalCause cause) {
+            counts.recordEviction(weight, cause);
+        }
+
+        @Override
+        public CacheStats snapshot() {
+            CacheStats all = counts.snapshot();
+            return CacheStats.of(all.hitCount(), Math.max(0, all.missCount() - forgotten.sum()),
+                    all.loadSuccessCount(), all.loadFailureCount(), all.totalLoadTime(), all.evictionCount(),
+                    all.evictionWeight());
+        }
     }
 }

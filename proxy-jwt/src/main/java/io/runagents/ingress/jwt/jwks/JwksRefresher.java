@@ -20,9 +20,14 @@ import java.util.function.Supplier;
 
 /**
  * One provider's JWKS engine. It holds the current {@link JwksSnapshot} (read lock-free by requests), refreshes it
- * ahead of expiry when {@link #refreshIfDue()} is ticked, fetches on demand for an unknown {@code kid} at most once
- * per {@code minRefetchSeconds} (single flight: concurrent callers share one fetch), keeps the last good keys for
- * up to {@code maxStaleSeconds} when fetches fail, and persists each good document through {@link JwksStore}.
+ * ahead of expiry when {@link #refreshIfDue()} is ticked, fetches on demand for an unknown {@code kid}, keeps the
+ * last good keys for up to {@code maxStaleSeconds} when fetches fail, and persists each good document through
+ * {@link JwksStore}. All fetches are single flight: concurrent callers share one.
+ *
+ * <p>Unknown kids have a budget of their own: at most one fetch they start per {@code minRefetchSeconds}, however
+ * many tokens with random kids arrive. Fetches for other reasons (start-up, reload warm-up, the scheduled refresh)
+ * do not spend it, so a key the provider published just after one of them is fetched for its first token rather
+ * than refused until the next scheduled refresh.
  *
  * <p>Fetch results are applied on the executor, never on a caller's thread.
  */
@@ -44,6 +49,8 @@ public final class JwksRefresher {
     private volatile JwksSettings settings;
     private volatile JwksSnapshot current = JwksSnapshot.EMPTY;
     private volatile long lastAttemptMillis = NEVER;
+    /** When the last fetch an unknown kid started began: the unknown-kid budget. */
+    private volatile long lastUnknownKidMillis = NEVER;
     private volatile long nextDueMillis = NEVER;
     private volatile String lastError;
     private final JwksFetchCounts counts;
@@ -96,12 +103,23 @@ public final class JwksRefresher {
     }
 
     /**
-     * A fetch because a token needs a key the set lacks: joins the fetch in flight, or starts one unless the last
-     * attempt was less than {@code minRefetchSeconds} ago, in which case it returns null (the caller answers with
-     * what it has, so random {@code kid}s cannot drive traffic to the provider).
+     * A fetch because a token needs a key the set lacks: joins the fetch in flight, or starts one unless an unknown
+     * kid started one less than {@code minRefetchSeconds} ago, in which case it returns null (the caller answers
+     * with what it has, so random {@code kid}s cannot drive traffic to the provider).
      */
     public CompletableFuture<JwksSnapshot> fetchForMissingKey() {
         return start(true);
+    }
+
+    /** True while a fetch is under way (a caller asking now joins it). */
+    public boolean fetching() {
+        return inFlight.get() != null;
+    }
+
+    /** Milliseconds until an unknown kid may start a fetch again; 0 when it may now. */
+    public long millisUntilUnknownKidFetch() {
+        long last = lastUnknownKidMillis;
+        return last == NEVER ? 0 : Math.max(0, last + settings.minRefetchSeconds() * 1000L - clock.millis());
     }
 
     /** Fetches now (joining a fetch in flight); for start-up and reload warm-up. Never fails: see {@link #state()}. */
@@ -146,20 +164,22 @@ public final class JwksRefresher {
                 s == JwksSnapshot.EMPTY ? null : s.fetchedAt(), lastError, usable.hasKeys());
     }
 
-    private CompletableFuture<JwksSnapshot> start(boolean rateLimited) {
+    private CompletableFuture<JwksSnapshot> start(boolean forUnknownKid) {
         while (true) {
             CompletableFuture<JwksSnapshot> running = inFlight.get();
             if (running != null) {
                 return running;
             }
             long now = clock.millis();
-            long last = lastAttemptMillis;
-            if (rateLimited && last != NEVER && now - last < settings.minRefetchSeconds() * 1000L) {
+            if (forUnknownKid && millisUntilUnknownKidFetch() > 0) {
                 return null;
             }
             CompletableFuture<JwksSnapshot> mine = new CompletableFuture<>();
             if (inFlight.compareAndSet(null, mine)) {
                 lastAttemptMillis = now;
+                if (forUnknownKid) {
+                    lastUnknownKidMillis = now;
+                }
                 launch(mine);
                 return mine;
             }

@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
 /**
  * The claims half of verification (SPEC section 3): exact {@code iss}, {@code aud} as string or array,
  * {@code exp} required, {@code nbf}/{@code iat}/lifetime with skew against the injected clock, a clean user id,
- * {@code allowedDomains} and {@code email_verified}, groups. Runs only on payloads whose signature verified.
+ * scopes ({@link TokenScopes}), {@code allowedDomains} and {@code email_verified}, groups. Runs only on payloads whose signature verified.
  * Immutable and thread-safe.
  */
 public final class ClaimsPolicy {
@@ -66,12 +66,13 @@ public final class ClaimsPolicy {
         Object email = claims.get("email");
         long exp = numericDateMillis(claims.get("exp"));
         return new Authenticated(id, email instanceof String s ? s : null, groups(claims.get(provider.groupsClaim())),
-                provider.name(), Instant.ofEpochMilli(exp), headerClaims(claims), keyId);
+                TokenScopes.of(claims), provider.name(), Instant.ofEpochMilli(exp), headerClaims(claims), keyId);
     }
 
     /** The claim checks, in the order the ingress applies them; {@code token verify} names each. */
     public enum Check {
-        ISSUER("issuer"), AUDIENCE("audience"), EXPIRY("expiry"), USER_ID("user id"), ALLOWED_DOMAIN("allowed domain");
+        ISSUER("issuer"), AUDIENCE("audience"), EXPIRY("expiry"), USER_ID("user id"), SCOPES("scopes"),
+        ALLOWED_DOMAIN("allowed domain");
 
         private final String label;
 
@@ -120,6 +121,8 @@ public final class ClaimsPolicy {
             case USER_ID:
                 Object userId = claims.get(provider.userIdClaim());
                 return userId instanceof String id && cleanUserId(id) ? null : Rejected.of(RejectReason.BAD_USER_ID_CLAIM);
+            case SCOPES:
+                return TokenScopes.of(claims) != null ? null : Rejected.of(RejectReason.BAD_SCOPE_CLAIM);
             default:
                 return checkDomain(claims);
         }

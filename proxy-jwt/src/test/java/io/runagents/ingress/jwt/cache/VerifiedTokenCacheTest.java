@@ -39,7 +39,7 @@ class VerifiedTokenCacheTest {
     }
 
     static AuthResult.Authenticated identity(String keyId, Instant exp) {
-        return new AuthResult.Authenticated("alice", null, List.of(), "p", exp, Map.of(), keyId);
+        return new AuthResult.Authenticated("alice", null, List.of(), List.of(), "p", exp, Map.of(), keyId);
     }
 
     @Test
@@ -53,6 +53,20 @@ class VerifiedTokenCacheTest {
         Cache<?, ?> caffeine = h.providers.tokenCacheMetricsView();
         assertThat(caffeine.stats().hitCount()).isEqualTo(1);
         assertThat(caffeine.stats().loadCount()).isEqualTo(1);
+    }
+
+    @Test
+    void eachNewTokenIsOneMissAndOneLoad() throws Exception {
+        h = AuthHarness.start(TestKeys.rsa());
+        for (int i = 0; i < 20; i++) {
+            String token = TestTokens.signedBy(TestKeys.rsa()).at(h.clock.instant()).claim("jti", "t" + i).sign();
+            assertThat(h.authenticator().authenticate(token)).isInstanceOf(AuthResult.Authenticated.class);
+            assertThat(h.authenticator().authenticate(token)).isInstanceOf(AuthResult.Authenticated.class);
+        }
+        Cache<?, ?> caffeine = h.providers.tokenCacheMetricsView();
+        assertThat(caffeine.stats().missCount()).as("one per new token").isEqualTo(20);
+        assertThat(caffeine.stats().loadCount()).isEqualTo(20);
+        assertThat(caffeine.stats().hitCount()).isEqualTo(20);
     }
 
     @Test
@@ -130,7 +144,7 @@ class VerifiedTokenCacheTest {
 
         assertThat(h.providers.tokenCache().getIfPresent(a.generation(), byOne)).isNull();
         assertThat(h.providers.tokenCache().getIfPresent(a.generation(), byTwo)).isNotNull();
-        assertThat(a.authenticate(byOne)).isInstanceOfSatisfying(AuthResult.Rejected.class,
+        assertThat(AuthHarness.resolve(a.authenticate(byOne))).isInstanceOfSatisfying(AuthResult.Rejected.class,
                 r -> assertThat(r.reason()).isEqualTo(RejectReason.UNKNOWN_KEY));
     }
 

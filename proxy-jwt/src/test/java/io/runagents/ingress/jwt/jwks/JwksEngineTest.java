@@ -90,8 +90,12 @@ class JwksEngineTest {
         ProviderState state = h.authenticator().state();
         assertThat(state.ready()).isFalse();
         assertThat(state.lastError()).contains("not valid JSON");
-        // Just tried: rate limited, so the answer is immediate.
+        // The start-up fetch does not spend the unknown-kid budget: the first token tries once more; the next is
+        // rate limited, so its answer is immediate.
+        assertThat(AuthHarness.resolve(h.authenticator().authenticate(token(TestKeys.rsa()))))
+                .isInstanceOf(AuthResult.Unavailable.class);
         assertThat(h.authenticator().authenticate(token(TestKeys.rsa()))).isInstanceOf(AuthResult.Unavailable.class);
+        assertThat(h.server.requests()).isEqualTo(2);
     }
 
     @Test
@@ -151,6 +155,48 @@ class JwksEngineTest {
         assertThat(h.authenticator().state().lastError()).contains("timed out");
         assertThat(h.server.requests()).isEqualTo(1); // the second caller joined the first fetch
         h.server.release();
+    }
+
+    @Test
+    void aKeyPublishedJustAfterTheStartUpFetchIsFetchedForItsFirstToken() throws Exception {
+        start(TestKeys.jwks(TestKeys.rsa()), true, null);
+        h.server.jwks(TestKeys.jwks(TestKeys.rsa(), TestKeys.rsa2())); // rotated within a second of start-up
+        h.clock.advance(Duration.ofMillis(800));
+
+        AuthResult first = h.authenticator().authenticate(token(TestKeys.rsa2()));
+        assertThat(first).as("the start-up fetch does not spend the unknown-kid budget")
+                .isInstanceOf(AuthResult.Pending.class);
+        assertThat(AuthHarness.resolve(first)).isInstanceOf(AuthResult.Authenticated.class);
+        assertThat(h.server.requests()).isEqualTo(2);
+    }
+
+    @Test
+    void aKeyPublishedJustAfterAScheduledRefreshIsFetchedForItsFirstToken() throws Exception {
+        start(TestKeys.jwks(TestKeys.rsa()), true, null);
+        h.clock.advance(Duration.ofSeconds(301));
+        h.providers.refreshDue();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> h.clock.instant().equals(
+                h.authenticator().state().lastSuccess()));
+        h.server.jwks(TestKeys.jwks(TestKeys.rsa(), TestKeys.rsa2()));
+        h.clock.advance(Duration.ofSeconds(1));
+
+        assertThat(AuthHarness.resolve(h.authenticator().authenticate(token(TestKeys.rsa2()))))
+                .isInstanceOf(AuthResult.Authenticated.class);
+        assertThat(h.server.requests()).isEqualTo(3);
+    }
+
+    @Test
+    void randomKidsEverySecondCauseOneFetchPerMinRefetchSeconds() throws Exception {
+        start(TestKeys.jwks(TestKeys.rsa()), true, null);
+        String claims = TestTokens.signedBy(TestKeys.rsa()).at(h.clock.instant()).claimsJson();
+        for (int second = 1; second <= 90; second++) {
+            h.clock.advance(Duration.ofSeconds(1));
+            String header = "{\"alg\":\"RS256\",\"kid\":\"" + UUID.randomUUID() + "\"}";
+            assertThat(AuthHarness.resolve(h.authenticator().authenticate(TestTokens.assemble(header, claims, "AAAA"))))
+                    .isInstanceOf(AuthResult.Rejected.class);
+        }
+        // The start-up fetch, then one at 1 s, 31 s and 61 s: one per minRefetchSeconds (30 s).
+        assertThat(h.server.requests()).isEqualTo(4);
     }
 
     @Test

@@ -3,11 +3,10 @@ package io.runagents.ingress.jwt.jwks;
 import com.nimbusds.jose.jwk.RSAKey;
 import io.runagents.ingress.jwt.testing.TestKeys;
 import io.runagents.ingress.jwt.verify.StrictJson;
+import io.runagents.ingress.jwt.verify.WycheproofTestAccess;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -98,8 +97,8 @@ class JwksParserTest {
     @Test
     @SuppressWarnings("unchecked")
     void rocaKeyIsIgnoredAndRandomKeysAreNot() throws Exception {
-        Path file = io.runagents.ingress.jwt.verify.WycheproofTestAccess.testdata().resolve("json_web_key_test.json");
-        Map<String, Object> root = (Map<String, Object>) StrictJson.parse(Files.readAllBytes(file));
+        Map<String, Object> root = (Map<String, Object>) StrictJson.parse(
+                WycheproofTestAccess.vector("json_web_key_test.json"));
         Object roca = ((List<Map<String, Object>>) root.get("testGroups")).stream()
                 .filter(g -> "jws_rsa_roca_key".equals(g.get("comment"))).findFirst().orElseThrow().get("public");
         assertThatThrownBy(() -> JwksParser.parse(roca)).hasMessageContaining("ROCA");

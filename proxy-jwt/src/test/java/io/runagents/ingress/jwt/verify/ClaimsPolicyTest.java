@@ -97,4 +97,42 @@ class ClaimsPolicyTest {
         assertThat(reason(p.evaluate(new byte[] {'{', '"', (byte) 0xC3, '"', ':', '1', '}'}, "k")))
                 .isEqualTo(RejectReason.MALFORMED);
     }
+
+    @Test
+    void scopesComeFromScopeOrScp() {
+        ClaimsPolicy p = policy(null, List.of());
+        Map<String, Object> c = claims();
+        assertThat(((AuthResult.Authenticated) eval(p, c)).scopes()).as("none").isEmpty();
+        c.put("scope", "files.read  mcp:tools ");
+        assertThat(((AuthResult.Authenticated) eval(p, c)).scopes()).containsExactly("files.read", "mcp:tools");
+        c.remove("scope");
+        c.put("scp", List.of("User.Read", "Mail.Send"));
+        assertThat(((AuthResult.Authenticated) eval(p, c)).scopes()).as("Entra ID, Okta")
+                .containsExactly("User.Read", "Mail.Send");
+        c.put("scp", "User.Read Mail.Send");
+        assertThat(((AuthResult.Authenticated) eval(p, c)).scopes()).containsExactly("User.Read", "Mail.Send");
+    }
+
+    @Test
+    void malformedScopeClaimsAreRefused() {
+        ClaimsPolicy p = policy(null, List.of());
+        List<Map<String, Object>> bad = new java.util.ArrayList<>();
+        Map<String, Object> both = claims();
+        both.put("scope", "a");
+        both.put("scp", List.of("a"));
+        bad.add(both);
+        for (Object value : List.of(List.of("a", "b"), 7, Map.of("a", true), "a \"b\"", "caf\u00e9")) {
+            Map<String, Object> c = claims();
+            c.put("scope", value);
+            bad.add(c);
+        }
+        for (Object value : List.of(List.of("a", 1), List.of("a b"), 7, List.of(""))) {
+            Map<String, Object> c = claims();
+            c.put("scp", value);
+            bad.add(c);
+        }
+        for (Map<String, Object> c : bad) {
+            assertThat(reason(eval(p, c))).as("%s", c).isEqualTo(RejectReason.BAD_SCOPE_CLAIM);
+        }
+    }
 }

@@ -7,8 +7,7 @@ import io.runagents.ingress.jwt.jwks.JwksSnapshot;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,19 +116,20 @@ class WycheproofTest {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> load(String name) throws IOException, StrictJson.JsonException {
-        return (Map<String, Object>) StrictJson.parse(Files.readAllBytes(testdata().resolve(name)));
+        return (Map<String, Object>) StrictJson.parse(vector(name));
     }
 
-    /** {@code shared/testdata/wycheproof}, found by walking up from the working directory. */
-    static Path testdata() {
-        Path dir = Path.of("").toAbsolutePath();
-        for (Path d = dir; d != null; d = d.getParent()) {
-            Path candidate = d.resolve("shared").resolve("testdata").resolve("wycheproof");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
+    /**
+     * One of the vector files kept in this module's test resources ({@code wycheproof/SOURCE.md} says where they
+     * come from), read from the classpath so that the test needs nothing outside the repository.
+     */
+    static byte[] vector(String name) throws IOException {
+        try (InputStream in = WycheproofTest.class.getResourceAsStream("/wycheproof/" + name)) {
+            if (in == null) {
+                return fail("Wycheproof vector " + name + " is not on the test classpath (expected under "
+                        + "proxy-jwt/src/test/resources/wycheproof/)");
             }
+            return in.readAllBytes();
         }
-        return fail("Wycheproof vectors not found: no shared/testdata/wycheproof above " + dir
-                + " (the repository must sit beside the shared/ folder)");
     }
 }
