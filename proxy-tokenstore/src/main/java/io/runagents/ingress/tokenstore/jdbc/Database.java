@@ -159,9 +159,19 @@ final class Database implements AutoCloseable {
         return new TokenStoreUnavailableException("token store: cannot " + what + ": " + describe(e), e);
     }
 
-    /** The driver's message and SQL state; drivers here put neither parameters nor credentials in them. */
+    /**
+     * The driver's message and SQL state, and the cause's message (the pool's timeout wraps why connecting failed).
+     * The drivers here put neither statement parameters nor credentials in them.
+     */
     static String describe(SQLException e) {
-        String state = e.getSQLState() == null ? "" : " (SQL state " + e.getSQLState() + ")";
-        return e.getMessage() + state;
+        StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage()));
+        if (e.getSQLState() != null) {
+            sb.append(" (SQL state ").append(e.getSQLState()).append(')');
+        }
+        Throwable cause = e.getCause();
+        if (cause != null && cause.getMessage() != null && !cause.getMessage().equals(e.getMessage())) {
+            sb.append(": ").append(cause.getMessage());
+        }
+        return sb.toString();
     }
 }
