@@ -193,7 +193,7 @@ public final class JdbcTokenStore implements TokenStore {
 
     @Override
     public Optional<PendingConsent> findLiveConsent(GrantKey key) {
-        return db.read("find a consent", c -> consents.newestLive(c, key, clock.instant())).found();
+        return db.read("find a consent", c -> consents.newestLive(c, key, clock.instant()));
     }
 
     @Override
