@@ -242,6 +242,11 @@ public final class JdbcTokenStore implements TokenStore {
         db.close();
     }
 
+    /** How many callers of this store are refreshing {@code key} or queued to (tests). */
+    int refreshCallers(GrantKey key) {
+        return refreshLocks.users(key);
+    }
+
     /** How many grants have refreshes running or waiting in this store (tests: entries do not outlive them). */
     int refreshLocksInUse() {
         return refreshLocks.size();
