@@ -35,14 +35,16 @@ final class ConnectionPools {
         if (options.password() != null) {
             config.setPassword(options.password().reveal());
         }
+        // Driver properties as strings: with a JDBC URL, HikariCP hands them to the driver in a Properties, whose
+        // getProperty sees only String values; a Long or a Boolean would be dropped without a word.
         long connectSeconds = Math.max(1, ceilSeconds(options.connectTimeout()));
-        config.addDataSourceProperty("connectTimeout", connectSeconds);
-        config.addDataSourceProperty("loginTimeout", connectSeconds);
+        config.addDataSourceProperty("connectTimeout", Long.toString(connectSeconds));
+        config.addDataSourceProperty("loginTimeout", Long.toString(connectSeconds));
         // A reply can take as long as a lock wait; past that, the server or the network is gone.
-        config.addDataSourceProperty("socketTimeout", ceilSeconds(options.lockTimeout()) + connectSeconds + 10);
-        config.addDataSourceProperty("tcpKeepAlive", true);
+        config.addDataSourceProperty("socketTimeout", Long.toString(socketTimeoutSeconds(options)));
+        config.addDataSourceProperty("tcpKeepAlive", "true");
         // Server error details can quote column values (hashes, user ids): keep them out of exception messages.
-        config.addDataSourceProperty("logServerErrorDetail", false);
+        config.addDataSourceProperty("logServerErrorDetail", "false");
         config.addDataSourceProperty("ApplicationName", "runagents-ingress");
         return new HikariDataSource(config);
     }
@@ -92,6 +94,11 @@ final class ConnectionPools {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the token store " + file + ": " + e, e);
         }
+    }
+
+    /** How long a PostgreSQL connection waits for a reply before it counts as broken: a lock wait and then some. */
+    static long socketTimeoutSeconds(TokenStoreOptions options) {
+        return ceilSeconds(options.lockTimeout()) + Math.max(1, ceilSeconds(options.connectTimeout())) + 10;
     }
 
     private static long ceilSeconds(Duration d) {

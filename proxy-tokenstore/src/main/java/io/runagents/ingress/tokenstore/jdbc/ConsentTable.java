@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The SQL of {@code pending_consents}. A row is found by the SHA-256 of its state; the state itself is kept only
@@ -76,14 +77,23 @@ final class ConsentTable {
         }
     }
 
-    /** The newest live consent of {@code key}. */
-    Lookup<PendingConsent> newestLive(Connection c, GrantKey key, Instant now) throws SQLException {
+    /**
+     * The newest live consent of {@code key} that decrypts. Unreadable ones (logged by the sealer) are passed over:
+     * a user has at most {@value TokenStore#MAX_PENDING_CONSENTS}, so this reads at most that many rows.
+     */
+    Optional<PendingConsent> newestLive(Connection c, GrantKey key, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + ALL + " FROM pending_consents WHERE " + USER
-                + " AND tool = ? AND expires_at > ? ORDER BY created_at DESC, state_hash DESC LIMIT 1")) {
+                + " AND tool = ? AND expires_at > ? ORDER BY created_at DESC, state_hash DESC")) {
             GrantTable.bindKey(ps, 1, key);
             ps.setLong(4, now.toEpochMilli());
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? decrypt(rs) : Lookup.none();
+                while (rs.next()) {
+                    Optional<PendingConsent> found = decrypt(rs).found();
+                    if (found.isPresent()) {
+                        return found;
+                    }
+                }
+                return Optional.empty();
             }
         }
     }

@@ -193,7 +193,7 @@ public final class JdbcTokenStore implements TokenStore {
 
     @Override
     public Optional<PendingConsent> findLiveConsent(GrantKey key) {
-        return db.read("find a consent", c -> consents.newestLive(c, key, clock.instant())).found();
+        return db.read("find a consent", c -> consents.newestLive(c, key, clock.instant()));
     }
 
     @Override
@@ -240,6 +240,11 @@ public final class JdbcTokenStore implements TokenStore {
     @Override
     public void close() {
         db.close();
+    }
+
+    /** How many callers of this store are refreshing {@code key} or queued to (tests). */
+    int refreshCallers(GrantKey key) {
+        return refreshLocks.users(key);
     }
 
     /** How many grants have refreshes running or waiting in this store (tests: entries do not outlive them). */

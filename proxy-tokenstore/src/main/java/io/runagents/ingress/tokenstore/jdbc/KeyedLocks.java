@@ -17,7 +17,7 @@ final class KeyedLocks<K> {
 
     private static final class Entry {
         final ReentrantLock lock = new ReentrantLock(true);
-        int users; // guarded by the map's compute
+        volatile int users; // changed only inside the map's compute; volatile for users(), which reads outside it
     }
 
     private final ConcurrentHashMap<K, Entry> locks = new ConcurrentHashMap<>();
@@ -45,6 +45,12 @@ final class KeyedLocks<K> {
         } finally {
             locks.computeIfPresent(key, (k, e) -> --e.users == 0 ? null : e);
         }
+    }
+
+    /** How many callers hold or wait for the lock of {@code key} (for tests). */
+    int users(K key) {
+        Entry e = locks.get(key);
+        return e == null ? 0 : e.users;
     }
 
     /** How many keys are in use (for tests: entries do not outlive their users). */

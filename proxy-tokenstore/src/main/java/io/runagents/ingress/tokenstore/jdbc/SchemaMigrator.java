@@ -55,13 +55,18 @@ final class SchemaMigrator {
 
     /** Brings the schema on {@code c} up to date; returns how many migrations were applied. */
     static int migrate(Connection c, Dialect dialect, Clock clock) throws SQLException {
+        return migrate(c, dialect, clock, MIGRATIONS);
+    }
+
+    /** {@link #migrate(Connection, Dialect, Clock)} with another history (tests: upgrades and failed scripts). */
+    static int migrate(Connection c, Dialect dialect, Clock clock, List<Migration> migrations) throws SQLException {
         dialect.beginMigration(c);
         try {
             Dialect.execute(c, "CREATE TABLE IF NOT EXISTS " + HISTORY + " (version INTEGER PRIMARY KEY, "
                     + "description TEXT NOT NULL, checksum TEXT NOT NULL, applied_at BIGINT NOT NULL)");
             Map<Integer, String> applied = applied(c);
             int count = 0;
-            for (Migration m : MIGRATIONS) {
+            for (Migration m : migrations) {
                 String script = script(m, dialect);
                 String checksum = sha256(script);
                 String recorded = applied.remove(m.version());

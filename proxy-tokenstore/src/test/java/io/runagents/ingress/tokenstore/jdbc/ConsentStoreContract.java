@@ -7,6 +7,9 @@ import io.runagents.ingress.tokenstore.PendingGrant;
 import io.runagents.ingress.tokenstore.RefreshResult;
 import io.runagents.ingress.tokenstore.Secret;
 import io.runagents.ingress.tokenstore.TokenStore;
+import io.runagents.ingress.tokenstore.TokenSet;
+import io.runagents.ingress.tokenstore.TokenStoreUnavailableException;
+import io.runagents.ingress.tokenstore.testing.CapturedLogs;
 import io.runagents.ingress.tokenstore.testing.TestKeys;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +20,7 @@ import java.util.HexFormat;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Pending consents and pending grants: single use, expiry, the per-user limit, and nothing kept in clear. */
 abstract class ConsentStoreContract extends StoreTestBase {
@@ -38,13 +42,15 @@ abstract class ConsentStoreContract extends StoreTestBase {
     }
 
     @Test
-    void anExpiredStateIsNotFound() {
+    void aStateExpiresExactlyAtItsTtl() {
         TokenStore store = open(TestKeys.K1);
         Secret state = Secret.random(32);
         store.createConsent(ALICE, state, Secret.random(32), TTL);
-        clock.advance(TTL);
-        assertThat(store.consumeConsent(state)).isEqualTo(Lookup.none());
+        clock.advance(TTL.minusMillis(1));
+        assertThat(store.findLiveConsent(ALICE)).isPresent();
+        clock.advance(Duration.ofMillis(1));
         assertThat(store.findLiveConsent(ALICE)).isEmpty();
+        assertThat(store.consumeConsent(state)).isEqualTo(Lookup.none());
     }
 
     @Test
@@ -60,6 +66,46 @@ abstract class ConsentStoreContract extends StoreTestBase {
         assertThat(found.state()).isEqualTo(newest.state());
         assertThat(found.verifier()).isEqualTo(newest.verifier());
         assertThat(store.findLiveConsent(new GrantKey("okta", ALICE.userId(), "github"))).isEmpty();
+    }
+
+    @Test
+    void anUnreadableConsentIsPassedOverForReuseAndUsedUpWhenConsumed() throws Exception {
+        TokenStore store = open(TestKeys.K1);
+        PendingConsent older = store.createConsent(ALICE, Secret.random(32), Secret.random(32), TTL);
+        clock.advance(Duration.ofSeconds(1));
+        Secret tampered = Secret.random(32);
+        store.createConsent(ALICE, tampered, Secret.random(32), TTL);
+        assertThat(sql("UPDATE pending_consents SET verifier = state WHERE created_at = ?",
+                clock.instant().toEpochMilli())).isEqualTo(1);
+
+        assertThat(store.findLiveConsent(ALICE)).contains(older);
+        assertThat(store.consumeConsent(tampered)).isEqualTo(Lookup.undecryptable());
+        assertThat(store.consumeConsent(tampered)).isEqualTo(Lookup.none());
+        assertThat(store.consumeConsent(older.state())).isEqualTo(new Lookup.Found<>(older));
+    }
+
+    @Test
+    void aConsentUnderAKeyNoLongerConfiguredIsKeyMissingAndUsedUp() {
+        Secret state = Secret.random(32);
+        open(TestKeys.K1).createConsent(ALICE, state, Secret.random(32), TTL);
+        TokenStore rotatedAway = open(TestKeys.K2);
+        assertThat(rotatedAway.findLiveConsent(ALICE)).isEmpty();
+        assertThat(rotatedAway.consumeConsent(state)).isEqualTo(new Lookup.KeyMissing<>("k1"));
+        assertThat(open(TestKeys.K1).consumeConsent(state)).isEqualTo(Lookup.none());
+    }
+
+    @Test
+    void aReusedStateIsRefusedWithoutEchoingIt() {
+        TokenStore store = open(TestKeys.K1);
+        Secret state = Secret.random(32);
+        store.createConsent(ALICE, state, Secret.random(32), TTL);
+        // The server's error detail would quote the row's key ("Key (state_hash)=(\x...)"); the store keeps it out.
+        assertThatThrownBy(() -> store.createConsent(ALICE, state, Secret.random(32), TTL))
+                .isInstanceOf(TokenStoreUnavailableException.class)
+                .hasMessageStartingWith("token store: cannot start a consent: ")
+                .hasMessageNotContaining(state.reveal())
+                .hasMessageNotContaining(HexFormat.of().formatHex(state.sha256()));
+        assertThat(store.consumeConsent(state)).isInstanceOf(Lookup.Found.class); // the first one is intact
     }
 
     @Test
@@ -185,6 +231,60 @@ abstract class ConsentStoreContract extends StoreTestBase {
                 code.reveal())) {
             assertThat(dump).doesNotContain(secret)
                     .doesNotContain(HexFormat.of().formatHex(secret.getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    @Test
+    void nothingSecretReachesALogLineOrAnErrorMessage() throws Exception {
+        Secret access = Secret.random(24), refresh = Secret.random(24), rotatedAccess = Secret.random(24);
+        Secret rotatedRefresh = Secret.random(24), pendingAccess = Secret.random(24);
+        Secret pendingRefresh = Secret.random(24), expiredRefresh = Secret.random(24);
+        Secret state = Secret.random(32), verifier = Secret.random(32), code = Secret.random(16);
+        StringBuilder seen = new StringBuilder();
+        try (CapturedLogs logs = CapturedLogs.everything()) {
+            TokenStore store = open(TestKeys.K1);
+            store.replace(ALICE, new TokenSet(access, refresh, clock.instant(), null));
+            store.load(ALICE);
+            store.refresh(ALICE, g -> true, g -> new RefreshResult.Failed("HTTP 503"));
+            store.refresh(ALICE, g -> true, g -> new RefreshResult.Rotated(
+                    new TokenSet(rotatedAccess, rotatedRefresh, null, null)));
+            store.createConsent(ALICE, state, verifier, TTL);
+            store.findLiveConsent(ALICE);
+            seen.append(errorOf(() -> store.createConsent(ALICE, state, verifier, TTL)));
+            store.consumeConsent(state);
+            store.putPendingGrant(code, ALICE, new TokenSet(pendingAccess, pendingRefresh, null, null), TTL);
+            seen.append(errorOf(() -> store.putPendingGrant(code, ALICE,
+                    new TokenSet(pendingAccess, pendingRefresh, null, null), TTL)));
+            store.consumePendingGrant(code);
+            store.putPendingGrant(Secret.random(16), ALICE, new TokenSet(Secret.random(24), expiredRefresh, null,
+                    null), Duration.ofSeconds(1));
+            clock.advance(Duration.ofSeconds(1));
+            store.sweepExpired();
+            sql("UPDATE grants SET access_token = refresh_token");
+            store.load(ALICE); // undecryptable: a warning
+            open(TestKeys.K2).load(ALICE); // a key id not configured: an error
+            store.delete(ALICE);
+            seen.append(logs.text());
+        }
+        assertThat(seen).contains("does not decrypt", "k1"); // the capture did see the warnings
+        for (Secret secret : List.of(access, refresh, rotatedAccess, rotatedRefresh, pendingAccess, pendingRefresh,
+                expiredRefresh, state, verifier, code)) {
+            assertThat(seen.toString()).doesNotContain(secret.reveal());
+        }
+        for (String keyEntry : List.of(TestKeys.K1, TestKeys.K2)) {
+            assertThat(seen.toString()).doesNotContain(keyEntry.substring(keyEntry.indexOf(':') + 1));
+        }
+    }
+
+    /** The message and stack trace of what {@code call} throws, or nothing. */
+    private static String errorOf(Runnable call) {
+        try {
+            call.run();
+            return "";
+        } catch (RuntimeException e) {
+            java.io.StringWriter out = new java.io.StringWriter();
+            e.printStackTrace(new java.io.PrintWriter(out));
+            return out.toString();
         }
     }
 }

@@ -26,6 +26,7 @@ import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** Refresh under the grant's lock: once across stores, what a response keeps, and what each failure does. */
 abstract class RefreshContract extends StoreTestBase {
@@ -38,14 +39,17 @@ abstract class RefreshContract extends StoreTestBase {
 
     @Test
     void fiftyCallersThroughTwoStoresRefreshOnceAndAllSeeTheRotatedToken() throws Exception {
-        TokenStore a = open(TestKeys.K1);
-        TokenStore b = open(TestKeys.K1);
+        JdbcTokenStore a = open(TestKeys.K1);
+        JdbcTokenStore b = open(TestKeys.K1);
         a.replace(ALICE, tokens("old-access", "old-refresh", clock.instant().minusSeconds(1)));
         AtomicInteger calls = new AtomicInteger();
         RefreshCall endpoint = g -> {
             calls.incrementAndGet();
             assertThat(g.refreshToken()).isEqualTo(Secret.of("old-refresh"));
-            pause(Duration.ofMillis(50)); // the token endpoint's latency, so that the other callers pile up
+            // The token endpoint answers only once every caller is inside refresh (this one running, the others
+            // queued behind it in either store), so that all 50 overlap the refresh: no sleep, no luck involved.
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(1))
+                    .until(() -> a.refreshCallers(ALICE) + b.refreshCallers(ALICE) == CALLERS);
             return new RefreshResult.Rotated(tokens("new-access", "new-refresh", clock.instant().plusSeconds(3600)));
         };
         List<RefreshOutcome> outcomes = concurrently(CALLERS, i -> (i % 2 == 0 ? a : b).refresh(ALICE, expiring, endpoint));
@@ -55,7 +59,8 @@ abstract class RefreshContract extends StoreTestBase {
         assertThat(outcomes).filteredOn(o -> o instanceof RefreshOutcome.AlreadyFresh).hasSize(CALLERS - 1);
         assertThat(outcomes).allSatisfy(o -> assertThat(grantOf(o).accessToken()).isEqualTo(Secret.of("new-access")));
         assertThat(b.load(ALICE).found().orElseThrow().refreshToken()).isEqualTo(Secret.of("new-refresh"));
-        assertThat(((JdbcTokenStore) a).refreshLocksInUse()).isZero();
+        assertThat(a.refreshLocksInUse()).isZero();
+        assertThat(b.refreshLocksInUse()).isZero();
     }
 
     @Test
@@ -135,29 +140,32 @@ abstract class RefreshContract extends StoreTestBase {
     @Test
     void aRefreshStuckElsewhereTimesOutTheWaitersInsteadOfHangingThem() throws Exception {
         TokenStore a = open(TestKeys.K1);
-        TokenStore b = JdbcTokenStore.open(backend.options(TestKeys.ring(TestKeys.K1))
-                .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500)), clock);
-        try {
+        ExecutorService leader = Executors.newSingleThreadExecutor();
+        CountDownLatch release = new CountDownLatch(1);
+        try (TokenStore b = JdbcTokenStore.open(backend.options(TestKeys.ring(TestKeys.K1))
+                .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500)), clock)) {
             a.replace(ALICE, tokens("a", "r", clock.instant()));
             CountDownLatch inCall = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            ExecutorService leader = Executors.newSingleThreadExecutor();
             Future<RefreshOutcome> stuck = leader.submit(() -> a.refresh(ALICE, expiring, g -> {
                 inCall.countDown();
-                await(release);
+                awaitQuietly(release);
                 return new RefreshResult.Failed("timeout");
             }));
             assertThat(inCall.await(10, TimeUnit.SECONDS)).isTrue();
+            AtomicInteger waiterCalls = new AtomicInteger();
             long start = System.nanoTime();
-            assertThatThrownBy(() -> b.refresh(ALICE, expiring, g -> new RefreshResult.InvalidGrant()))
-                    .isInstanceOf(TokenStoreUnavailableException.class);
+            assertThatThrownBy(() -> b.refresh(ALICE, expiring, g -> {
+                waiterCalls.incrementAndGet();
+                return new RefreshResult.InvalidGrant();
+            })).isInstanceOf(TokenStoreUnavailableException.class);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            assertThat(waiterCalls).hasValue(0);
             release.countDown();
             assertThat(stuck.get(10, TimeUnit.SECONDS)).isInstanceOf(RefreshOutcome.Failed.class);
-            leader.shutdown();
             assertThat(b.load(ALICE)).isInstanceOf(Lookup.Found.class); // the waiter deleted nothing
         } finally {
-            b.close();
+            release.countDown();
+            leader.shutdownNow();
         }
     }
 
@@ -196,16 +204,7 @@ abstract class RefreshContract extends StoreTestBase {
         T run(int index) throws Exception;
     }
 
-    static void pause(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void await(CountDownLatch latch) {
+    private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

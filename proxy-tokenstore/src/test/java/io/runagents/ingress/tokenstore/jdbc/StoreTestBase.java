@@ -16,9 +16,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** What the store tests share: a backend per test, a hand-moved clock, stores closed after each test. */
 abstract class StoreTestBase {
@@ -30,7 +30,7 @@ abstract class StoreTestBase {
 
     final MutableClock clock = MutableClock.atFixedStart();
     Backend backend;
-    private final List<JdbcTokenStore> opened = new ArrayList<>();
+    private final List<JdbcTokenStore> opened = new CopyOnWriteArrayList<>(); // stores may open on several threads
 
     /** The backend under test, on a database of its own. */
     abstract Backend newBackend(Path dataDir);
@@ -50,6 +50,11 @@ abstract class StoreTestBase {
         JdbcTokenStore store = JdbcTokenStore.open(backend.options(keys.length == 0 ? null : TestKeys.ring(keys)), clock);
         opened.add(store);
         return store;
+    }
+
+    /** The dialect of the backend under test. */
+    Dialect dialect() {
+        return backend.options(null).postgresql() ? Dialect.POSTGRESQL : Dialect.SQLITE;
     }
 
     static TokenSet tokens(String access, String refresh, Instant accessExpiresAt, String... scopes) {

@@ -23,7 +23,15 @@ public final class SharedPostgres {
     }
 
     /** A JDBC URL whose tables live in a new, empty schema. */
-    public static synchronized String newSchemaUrl() {
+    public static String newSchemaUrl() {
+        return newSchemaUrl(port());
+    }
+
+    /**
+     * A JDBC URL whose tables live in a new, empty schema of this server, reached through {@code port} (a
+     * {@link TcpGate} in front of {@link #port()}).
+     */
+    public static synchronized String newSchemaUrl(int port) {
         String schema = "t" + SCHEMAS.incrementAndGet();
         try (Connection c = DriverManager.getConnection(baseUrl(), "postgres", "postgres");
              Statement s = c.createStatement()) {
@@ -31,7 +39,13 @@ public final class SharedPostgres {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        return baseUrl() + "?currentSchema=" + schema;
+        return "jdbc:postgresql://127.0.0.1:" + port + "/postgres?currentSchema=" + schema;
+    }
+
+    /** The server's port, starting it first if need be. */
+    public static synchronized int port() {
+        baseUrl();
+        return server.getPort();
     }
 
     private static synchronized String baseUrl() {
