@@ -6,7 +6,6 @@ import io.runagents.ingress.config.model.ToolAuth;
 import io.runagents.ingress.tokenstore.Secret;
 import io.runagents.ingress.tokenstore.TokenSet;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -34,8 +33,8 @@ import java.util.function.UnaryOperator;
  * asks for JSON, reads at most 64 KiB of an answer and waits at most {@code timeout} for all of it. A token answer
  * counts only with an {@code access_token}, a {@code token_type} of Bearer and no {@code error} field.
  *
- * <p>Every call returns at once; the HTTP exchange and the reading of the answer run on {@code executor}, never on
- * an event loop. Nothing here logs or returns a token, code, verifier or secret in words.
+ * <p>Every call returns at once; the HTTP exchange runs on {@code executor}, never on an event loop, and the answer
+ * is collected as it arrives ({@link CappedBody}), so no thread waits on a slow body. Nothing here logs or returns a token, code, verifier or secret in words.
  */
 public final class TokenEndpoint {
     /** The largest token answer read (SPEC section 8): larger is a failure, not a truncated token. */
@@ -138,8 +137,8 @@ public final class TokenEndpoint {
         } catch (IllegalStateException e) {
             return CompletableFuture.completedFuture(new Answer.Failed(e.getMessage()));
         }
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
-                .thenApplyAsync(this::read, executor)
+        return http.sendAsync(request, info -> new CappedBody(MAX_ANSWER_BYTES))
+                .thenApply(response -> judge(response.statusCode(), response.body()))
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionally(failure -> new Answer.Failed(describe(failure)));
     }
@@ -172,19 +171,6 @@ public final class TokenEndpoint {
                     + tool.clientSecretEnv() + ")");
         }
         return value;
-    }
-
-    private Answer read(HttpResponse<InputStream> response) {
-        byte[] body;
-        try (InputStream in = response.body()) {
-            body = in.readNBytes(MAX_ANSWER_BYTES + 1);
-        } catch (IOException e) {
-            return new Answer.Failed("reading the answer failed: " + e.getClass().getSimpleName());
-        }
-        if (body.length > MAX_ANSWER_BYTES) {
-            return new Answer.Failed("the answer is over " + MAX_ANSWER_BYTES + " bytes");
-        }
-        return judge(response.statusCode(), body);
     }
 
     /** What one answer means, by SPEC section 8's rules. */
@@ -227,6 +213,9 @@ public final class TokenEndpoint {
 
     private static String describe(Throwable failure) {
         Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof CappedBody.Oversized) {
+            return "the answer is over " + MAX_ANSWER_BYTES + " bytes";
+        }
         if (cause instanceof java.util.concurrent.TimeoutException
                 || cause instanceof java.net.http.HttpTimeoutException) {
             return "no answer in time";

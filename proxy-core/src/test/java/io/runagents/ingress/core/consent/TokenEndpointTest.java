@@ -127,6 +127,9 @@ class TokenEndpointTest {
         if (failure == TokenEndpointFailure.HANG) {
             assertThat(answer).isEqualTo(new TokenEndpoint.Answer.Failed("no answer in time"));
         }
+        if (failure == TokenEndpointFailure.OVERSIZED || failure == TokenEndpointFailure.OVERSIZED_CHUNKED) {
+            assertThat(answer).isEqualTo(new TokenEndpoint.Answer.Failed("the answer is over 65536 bytes"));
+        }
     }
 
     @ParameterizedTest
