@@ -308,15 +308,18 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter implements 
     private void switchToTunnel(HttpResponse response) {
         FullHttpResponse switching = ForwardedHeaders.switchingProtocols(ctx.alloc(), response, exchange);
         services.log().finished(ctx, exchange, 101, null, () -> { }, () -> { });
-        TunnelHandler tunnel = new TunnelHandler(upstream, exchange);
+        Channel upgraded = upstream;
+        TunnelHandler tunnel = new TunnelHandler(upgraded, exchange);
         timer.stop();
         exchange = null;
+        upstream = null;
         ctx.writeAndFlush(switching);
         ctx.pipeline().remove(PipelineNames.CODEC);
-        pool.switchToRawBytes(upstream);
-        pool.attach(upstream, tunnel);
-        upstream = null;
         ctx.pipeline().replace(this, PipelineNames.RELAY, tunnel);
+        // The tunnel listens before the upstream's codec goes: what the codec read after the 101 (a server that
+        // speaks first sends its first frame at once, often in the same segment) is handed to it, not dropped.
+        pool.attach(upgraded, tunnel);
+        pool.switchToRawBytes(upgraded);
         tunnel.start();
     }
 

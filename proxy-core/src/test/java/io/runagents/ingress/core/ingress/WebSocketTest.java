@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.runagents.ingress.core.server.ProxyServer;
 import io.runagents.ingress.core.testing.TestConfigs;
 import io.runagents.ingress.core.testing.WebSocketEchoAgent;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -64,6 +69,52 @@ class WebSocketTest {
             assertThat(headers.get("x-request-id")).isNotBlank();
             assertThat(headers.contains("x-end-user-id")).isFalse();
         });
+    }
+
+    /**
+     * An upstream that speaks first sends its first bytes right behind the 101, often in the same segment: they
+     * must reach the client, not be lost in the switch from HTTP to raw bytes. Here they are one write.
+     */
+    @Test
+    void bytesTheUpstreamSendsWithThe101ReachTheClient() throws Exception {
+        try (ServerSocket upstream = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            ProxyServer server = ProxyServer.start(TestConfigs.snapshot(List.of(TestConfigs.openAgent("raw", "/",
+                    URI.create("http://127.0.0.1:" + upstream.getLocalPort())))), 2);
+            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), server.ingressAddress().getPort())) {
+                client.setSoTimeout(10_000);
+                client.getOutputStream().write(("GET /raw/feed HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                        + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                try (Socket agentSide = upstream.accept()) {
+                    agentSide.setSoTimeout(10_000);
+                    readHead(agentSide.getInputStream());
+                    agentSide.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                            + "Connection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n"
+                            + "first-frame").getBytes(StandardCharsets.US_ASCII));
+                    InputStream in = client.getInputStream();
+                    assertThat(readHead(in)).startsWith("HTTP/1.1 101");
+                    assertThat(new String(in.readNBytes("first-frame".length()), StandardCharsets.US_ASCII))
+                            .isEqualTo("first-frame");
+                    // And the tunnel carries on both ways.
+                    client.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+                    assertThat(new String(agentSide.getInputStream().readNBytes(4), StandardCharsets.US_ASCII))
+                            .isEqualTo("ping");
+                }
+            } finally {
+                server.close();
+            }
+        }
+    }
+
+    /** Reads up to and including the blank line that ends a head. */
+    private static String readHead(InputStream in) throws Exception {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            assertThat(b).as("the head's end").isNotNegative();
+            head.append((char) b);
+        }
+        return head.toString();
     }
 
     /** Collects whole text messages (the client may deliver one in parts) and the close code. */
