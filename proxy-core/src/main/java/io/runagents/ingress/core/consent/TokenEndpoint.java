@@ -3,6 +3,7 @@ package io.runagents.ingress.core.consent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.runagents.ingress.config.model.ToolAuth;
+import io.runagents.ingress.jwt.jwks.BoundedBody;
 import io.runagents.ingress.tokenstore.Secret;
 import io.runagents.ingress.tokenstore.TokenSet;
 import java.io.IOException;
@@ -34,7 +35,7 @@ import java.util.function.UnaryOperator;
  * counts only with an {@code access_token}, a {@code token_type} of Bearer and no {@code error} field.
  *
  * <p>Every call returns at once; the HTTP exchange runs on {@code executor}, never on an event loop, and the answer
- * is collected as it arrives ({@link CappedBody}), so no thread waits on a slow body. Nothing here logs or returns a token, code, verifier or secret in words.
+ * is collected as it arrives ({@link BoundedBody}), so no thread waits on a slow body. Nothing here logs or returns a token, code, verifier or secret in words.
  */
 public final class TokenEndpoint {
     /** The largest token answer read (SPEC section 8): larger is a failure, not a truncated token. */
@@ -60,6 +61,13 @@ public final class TokenEndpoint {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(timeout)
                 .executor(executor).build();
+    }
+
+    /** A token answer over {@link #MAX_ANSWER_BYTES}. Carries no content. */
+    private static final class Oversized extends RuntimeException {
+        Oversized() {
+            super("the answer is over the size cap", null, false, false);
+        }
     }
 
     /** What the token endpoint answered. */
@@ -137,7 +145,7 @@ public final class TokenEndpoint {
         } catch (IllegalStateException e) {
             return CompletableFuture.completedFuture(new Answer.Failed(e.getMessage()));
         }
-        return http.sendAsync(request, info -> new CappedBody(MAX_ANSWER_BYTES))
+        return http.sendAsync(request, info -> new BoundedBody(MAX_ANSWER_BYTES, info, Oversized::new))
                 .thenApply(response -> judge(response.statusCode(), response.body()))
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionally(failure -> new Answer.Failed(describe(failure)));
@@ -213,7 +221,7 @@ public final class TokenEndpoint {
 
     private static String describe(Throwable failure) {
         Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-        if (cause instanceof CappedBody.Oversized) {
+        if (cause instanceof Oversized) {
             return "the answer is over " + MAX_ANSWER_BYTES + " bytes";
         }
         if (cause instanceof java.util.concurrent.TimeoutException

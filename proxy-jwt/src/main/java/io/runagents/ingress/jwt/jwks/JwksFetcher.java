@@ -4,16 +4,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -72,7 +69,8 @@ public final class JwksFetcher {
                 .GET()
                 .build();
         CompletableFuture<HttpResponse<byte[]>> exchange =
-                client.sendAsync(request, info -> new BoundedBody(maxBodyBytes, info));
+                client.sendAsync(request, info -> new BoundedBody(maxBodyBytes, info,
+                        () -> new JwksException("JWKS body exceeds " + maxBodyBytes + " bytes")));
         CompletableFuture<Response> result = exchange.handle((response, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null
@@ -134,73 +132,5 @@ public final class JwksFetcher {
             }
         }
         return OptionalLong.empty();
-    }
-
-    /** Collects the body, failing (and cancelling the stream) as soon as it passes the cap. */
-    private static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private final int cap;
-        private final long declaredLength;
-        private byte[] buffer = new byte[1024];
-        private int size;
-        private Flow.Subscription subscription;
-
-        BoundedBody(int cap, HttpResponse.ResponseInfo info) {
-            this.cap = cap;
-            this.declaredLength = info.headers().firstValueAsLong("content-length").orElse(-1);
-        }
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            if (declaredLength > cap) {
-                s.cancel();
-                result.completeExceptionally(tooLarge());
-                return;
-            }
-            s.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            if (result.isDone()) {
-                return;
-            }
-            for (ByteBuffer b : items) {
-                int n = b.remaining();
-                if ((long) size + n > cap) {
-                    subscription.cancel();
-                    result.completeExceptionally(tooLarge());
-                    buffer = null;
-                    return;
-                }
-                if (size + n > buffer.length) {
-                    buffer = java.util.Arrays.copyOf(buffer, Math.min(cap, Math.max(buffer.length * 2, size + n)));
-                }
-                b.get(buffer, size, n);
-                size += n;
-            }
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            result.completeExceptionally(t);
-        }
-
-        @Override
-        public void onComplete() {
-            if (!result.isDone()) {
-                result.complete(java.util.Arrays.copyOf(buffer, size));
-            }
-        }
-
-        private JwksException tooLarge() {
-            return new JwksException("JWKS body exceeds " + cap + " bytes");
-        }
     }
 }
