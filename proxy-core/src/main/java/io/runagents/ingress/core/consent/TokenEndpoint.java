@@ -3,21 +3,19 @@ package io.runagents.ingress.core.consent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.runagents.ingress.config.model.ToolAuth;
+import io.runagents.ingress.core.http.FormEncoding;
 import io.runagents.ingress.jwt.jwks.BoundedBody;
 import io.runagents.ingress.tokenstore.Secret;
 import io.runagents.ingress.tokenstore.TokenSet;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -163,13 +161,10 @@ public final class TokenEndpoint {
                 form.put("client_secret", secret(tool));
             }
             case CLIENT_SECRET_BASIC -> {
-                // RFC 6749 section 2.3.1: id and secret are form-encoded before they are joined and base64-encoded.
-                String credentials = encode(tool.clientId()) + ":" + encode(secret(tool));
-                request.header("Authorization", "Basic " + Base64.getEncoder()
-                        .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+                request.header("Authorization", FormEncoding.basicCredentials(tool.clientId(), secret(tool)));
             }
         }
-        return request.POST(HttpRequest.BodyPublishers.ofString(formBody(form))).build();
+        return request.POST(HttpRequest.BodyPublishers.ofString(FormEncoding.encode(form))).build();
     }
 
     private String secret(ToolAuth.OAuth2 tool) {
@@ -229,20 +224,5 @@ public final class TokenEndpoint {
             return "no answer in time";
         }
         return "the request failed: " + cause.getClass().getSimpleName();
-    }
-
-    private static String formBody(Map<String, String> form) {
-        StringBuilder sb = new StringBuilder();
-        for (Map.Entry<String, String> e : form.entrySet()) {
-            if (sb.length() > 0) {
-                sb.append('&');
-            }
-            sb.append(encode(e.getKey())).append('=').append(encode(e.getValue()));
-        }
-        return sb.toString();
-    }
-
-    private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.runagents.ingress.core.demo.authserver.OAuthClient;
 import io.runagents.ingress.core.demo.authserver.TokenSettings;
+import io.runagents.ingress.core.http.FormEncoding;
 import io.runagents.ingress.core.testing.ConsentRedirect;
-import io.runagents.ingress.core.testing.OAuthTestClient;
 import io.runagents.ingress.core.testing.OAuthTestClient.Answer;
 import io.runagents.ingress.core.testing.OAuthTestClient.Pkce;
+import io.runagents.ingress.core.testing.OAuthTestClient;
 import io.runagents.ingress.jwt.testing.MutableClock;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -100,7 +101,7 @@ class DemoAuthorizationServerTest {
     private Answer postForm(Map<String, String> form) throws Exception {
         return proxy.send(HttpRequest.newBuilder(server.authorizationUrl())
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(OAuthTestClient.encode(form))).build());
+                .POST(HttpRequest.BodyPublishers.ofString(FormEncoding.encode(form))).build());
     }
 
     @Test

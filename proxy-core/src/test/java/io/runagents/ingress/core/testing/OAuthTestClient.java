@@ -3,22 +3,19 @@ package io.runagents.ingress.core.testing;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.runagents.ingress.core.demo.authserver.ClientAuthMethod;
 import io.runagents.ingress.core.demo.authserver.OAuthClient;
+import io.runagents.ingress.core.http.FormEncoding;
+import io.runagents.ingress.tokenstore.Secret;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.StringJoiner;
 
 /**
  * The client side of an authorization server, as a test drives it with {@link HttpClient} (redirects never
@@ -34,7 +31,7 @@ public final class OAuthTestClient {
             byte[] bytes = new byte[32];
             RANDOM.nextBytes(bytes);
             String verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-            return new Pkce(verifier, s256(verifier));
+            return new Pkce(verifier, Secret.of(verifier).s256Challenge());
         }
     }
 
@@ -84,7 +81,7 @@ public final class OAuthTestClient {
         params.put("code_challenge", pkce.challenge());
         params.put("code_challenge_method", "S256");
         params.putAll(extra);
-        return URI.create(endpoint + "?" + encode(params));
+        return URI.create(FormEncoding.withQuery(endpoint.toString(), params));
     }
 
     /** The code grant, with {@code client}'s first redirect URI. */
@@ -127,14 +124,14 @@ public final class OAuthTestClient {
         Map<String, String> body = new LinkedHashMap<>(form);
         String authorization = null;
         if (client.authMethod() == ClientAuthMethod.CLIENT_SECRET_BASIC) {
-            authorization = basic(client.clientId(), client.secret());
+            authorization = FormEncoding.basicCredentials(client.clientId(), client.secret());
         } else {
             body.put("client_id", client.clientId());
             if (client.authMethod() == ClientAuthMethod.CLIENT_SECRET_POST) {
                 body.put("client_secret", client.secret());
             }
         }
-        return post(url, encode(body), authorization);
+        return post(url, FormEncoding.encode(body), authorization);
     }
 
     /** POSTs a raw form body with the given {@code Authorization} (may be null). */
@@ -161,28 +158,5 @@ public final class OAuthTestClient {
     public Answer send(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         return new Answer(response.statusCode(), response);
-    }
-
-    /** RFC 6749 section 2.3.1: the id and secret are form-encoded before they are joined and base64-encoded. */
-    public static String basic(String clientId, String secret) {
-        String pair = URLEncoder.encode(clientId, StandardCharsets.UTF_8) + ":"
-                + URLEncoder.encode(secret, StandardCharsets.UTF_8);
-        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
-    }
-
-    public static String encode(Map<String, String> params) {
-        StringJoiner joined = new StringJoiner("&");
-        params.forEach((name, value) -> joined.add(URLEncoder.encode(name, StandardCharsets.UTF_8) + "="
-                + URLEncoder.encode(value, StandardCharsets.UTF_8)));
-        return joined.toString();
-    }
-
-    static String s256(String verifier) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 }

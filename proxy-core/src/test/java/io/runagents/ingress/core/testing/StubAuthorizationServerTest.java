@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.runagents.ingress.core.demo.authserver.ClientAuthMethod;
 import io.runagents.ingress.core.demo.authserver.OAuthClient;
 import io.runagents.ingress.core.demo.authserver.RevokedToken;
+import io.runagents.ingress.core.http.FormEncoding;
 import io.runagents.ingress.core.testing.OAuthTestClient.Answer;
 import io.runagents.ingress.core.testing.OAuthTestClient.Pkce;
 import io.runagents.ingress.jwt.testing.MutableClock;
@@ -116,7 +117,7 @@ class StubAuthorizationServerTest {
                 "unsupported_response_type", Map.of("response_type", "token"));
         for (Map.Entry<String, Map<String, String>> c : cases.entrySet()) {
             ConsentRedirect redirect = stub.consent(URI.create(stub.authorizationUrl() + "?"
-                    + OAuthTestClient.encode(withOverride(pkce, c.getValue()))));
+                    + FormEncoding.encode(withOverride(pkce, c.getValue()))));
             assertThat(redirect.error()).as("%s", c.getValue()).isEqualTo(c.getKey());
             assertThat(redirect.state()).isEqualTo("s7");
         }
@@ -214,9 +215,9 @@ class StubAuthorizationServerTest {
         assertThat(proxy.post(stub.tokenUrl(), form, raw).json("error"))
                 .as("a secret sent without form-encoding").isEqualTo("invalid_client");
         assertThat(proxy.post(stub.tokenUrl(), form + "&client_secret=x",
-                OAuthTestClient.basic("proxy", PROXY.secret())).json("error")).isEqualTo("invalid_request");
+                FormEncoding.basicCredentials("proxy", PROXY.secret())).json("error")).isEqualTo("invalid_request");
         assertThat(proxy.post(stub.tokenUrl(), form + "&grant_type=refresh_token",
-                OAuthTestClient.basic("proxy", PROXY.secret())).json("error"))
+                FormEncoding.basicCredentials("proxy", PROXY.secret())).json("error"))
                 .as("a repeated parameter").isEqualTo("invalid_request");
         assertThat(proxy.get(stub.tokenUrl(), null).status()).isEqualTo(405);
     }

@@ -1,8 +1,7 @@
 package io.runagents.ingress.core.demo.authserver;
 
+import io.runagents.ingress.core.http.FormEncoding;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -41,13 +40,6 @@ public sealed interface AuthorizationCheck permits AuthorizationRequest, Authori
         if (issuer != null) {
             params.put("iss", issuer);
         }
-        StringBuilder sb = new StringBuilder(redirectUri);
-        char separator = redirectUri.indexOf('?') < 0 ? '?' : '&';
-        for (Map.Entry<String, String> param : params.entrySet()) {
-            sb.append(separator).append(URLEncoder.encode(param.getKey(), StandardCharsets.UTF_8)).append('=')
-                    .append(URLEncoder.encode(param.getValue(), StandardCharsets.UTF_8));
-            separator = '&';
-        }
-        return URI.create(sb.toString());
+        return URI.create(FormEncoding.withQuery(redirectUri, params));
     }
 }

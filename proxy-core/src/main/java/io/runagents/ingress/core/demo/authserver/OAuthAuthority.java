@@ -1,8 +1,7 @@
 package io.runagents.ingress.core.demo.authserver;
 
+import io.runagents.ingress.tokenstore.Secret;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -240,7 +239,7 @@ public final class OAuthAuthority {
             if (!redirectUri.equals(code.request.redirectUri())) {
                 throw OAuthError.invalidGrant("redirect_uri differs from the authorization request's");
             }
-            if (!s256(verifier).equals(code.request.codeChallenge())) {
+            if (!Secret.of(verifier).s256Challenge().equals(code.request.codeChallenge())) {
                 throw OAuthError.invalidGrant("code_verifier does not match the code_challenge");
             }
             String resource = checkedResource(form, code.request.resource());
@@ -320,16 +319,6 @@ public final class OAuthAuthority {
             throw OAuthError.invalidRequest(name + " is missing");
         }
         return value;
-    }
-
-    /** BASE64URL(SHA-256(ASCII(verifier))), RFC 7636 section 4.2. */
-    static String s256(String verifier) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 
     private String newToken(String prefix) {
