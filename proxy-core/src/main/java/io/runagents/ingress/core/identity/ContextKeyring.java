@@ -64,11 +64,11 @@ public final class ContextKeyring {
      */
     public SignedContext contextFor(AuthResult.Authenticated user, String agent, int clockSkewSeconds) {
         State now = state;
+        Issuing with = issuing;
         if (user.memo().get(agent) instanceof SignedContext kept
-                && kept.reusableAt(clock.millis(), now.signer().key().keyId())) {
+                && kept.reusableAt(clock.millis(), now.signer().key().keyId(), with.issuer())) {
             return kept;
         }
-        Issuing with = issuing;
         SignedContext signed = now.signer().sign(user, agent, with.issuer(), with.ttlSeconds(), clockSkewSeconds);
         user.memo().put(agent, signed);
         return signed;

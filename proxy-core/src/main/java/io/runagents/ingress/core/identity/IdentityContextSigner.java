@@ -89,7 +89,7 @@ public final class IdentityContextSigner {
         jws[signingInputLength] = '.';
         System.arraycopy(signature, 0, jws, signingInputLength + 1, signature.length);
         long reuseUntil = Math.min(nowMillis + ttlSeconds * 1000L / REUSE_FRACTION, exp * 1000L);
-        return new SignedContext(new AsciiString(jws, false), id, key.keyId(), reuseUntil, exp * 1000L);
+        return new SignedContext(new AsciiString(jws, false), id, key.keyId(), issuer, reuseUntil, exp * 1000L);
     }
 
     private static String claims(AuthResult.Authenticated user, String agent, String issuer, String id, long now,

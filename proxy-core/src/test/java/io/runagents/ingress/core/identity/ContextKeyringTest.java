@@ -124,6 +124,20 @@ class ContextKeyringTest {
     }
 
     @Test
+    void aReloadToAnotherIssuerSignsTheNextContextAtOnce() {
+        keys.issuing(300, ISSUER);
+        AuthResult.Authenticated alice = alice();
+        SignedContext before = keys.contextFor(alice, "assistant", 60);
+        keys.issuing(300, "renamed-proxy");
+        assertThat(egress.verify(before.headerValue().toString())).as("the egress now requires the new issuer")
+                .isNull();
+        SignedContext after = keys.contextFor(alice, "assistant", 60);
+        assertThat(after).as("not the kept one, whose issuer the egress refuses").isNotSameAs(before);
+        assertThat(after.issuer()).isEqualTo("renamed-proxy");
+        assertThat(egress.verify(after.headerValue().toString())).isNotNull();
+    }
+
+    @Test
     void aContextNeverOutlivesTheUserTokenBeyondTheProvidersSkew() throws Exception {
         AuthResult.Authenticated shortLived = new AuthResult.Authenticated("alice@example.com", null, List.of(),
                 List.of("files.read", "mcp"), "idp", clock.instant().plusSeconds(30), Map.of(), "kid-1");
