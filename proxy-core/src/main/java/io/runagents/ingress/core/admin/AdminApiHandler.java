@@ -14,7 +14,9 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.runagents.ingress.config.edit.ResourceFiles;
+import io.runagents.ingress.config.model.ConfigSnapshot;
 import io.runagents.ingress.config.watch.ConfigStore;
+import io.runagents.ingress.core.consent.GrantManagement;
 import io.runagents.ingress.core.metrics.RequestRates;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +30,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,6 +84,11 @@ public final class AdminApiHandler {
     /** Serves {@code GET /admin/rates}, the request and refusal rates of the last minutes, from {@code rates}. */
     public void requestRates(RequestRates rates) {
         endpoint("rates", new RatesEndpoint(rates));
+    }
+
+    /** Serves {@code GET /admin/grants} and {@code DELETE /admin/grants/<tool>?user=U} (SPEC section 10). */
+    public void grants(GrantManagement grants, Supplier<ConfigSnapshot> config) {
+        endpoint("grants", new GrantsEndpoint(grants, config));
     }
 
     /** Answers one {@code /admin/...} request, now (refusals) or later (everything else). */

@@ -97,7 +97,8 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             case "/readyz" -> {
                 Readiness r = readiness.get();
                 respond(ctx, request, text(r.ready() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
-                        "application/json", "{\"ready\":" + r.ready() + ",\"problems\":" + r.problemsJson() + "}"));
+                        "application/json", "{\"ready\":" + r.ready() + ",\"problems\":" + r.problemsJson()
+                                + (r.tokenStoreJson() == null ? "" : ",\"tokenStore\":" + r.tokenStoreJson()) + "}"));
             }
             case "/identity-context/jwks.json" -> respond(ctx, request,
                     text(HttpResponseStatus.OK, "application/jwk-set+json", contextJwks.get()));

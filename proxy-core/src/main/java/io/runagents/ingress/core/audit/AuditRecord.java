@@ -12,7 +12,7 @@ import java.util.Objects;
  *
  * @param ts         when the request started (written as ISO-8601 UTC with milliseconds)
  * @param requestId  the request id shared by the ingress line and every egress line it caused
- * @param direction  {@code ingress} (client -> agent) or {@code egress} (agent -> tool)
+ * @param direction  {@code ingress} (client -> agent), {@code egress} (agent -> tool) or {@code consent}
  * @param user       the end user's id; {@code null} when the request was refused before it was known
  * @param provider   the identity provider that vouched for the user; {@code null} when unknown
  * @param agent      the agent called (ingress) or calling (egress: the identity context's {@code aud});
@@ -34,7 +34,9 @@ public record AuditRecord(Instant ts, String requestId, Direction direction, Str
 
     /** Which listener saw the request. */
     public enum Direction {
-        INGRESS("ingress"), EGRESS("egress");
+        INGRESS("ingress"), EGRESS("egress"),
+        /** A per-user OAuth consent event (SPEC section 9): started, granted, refreshed, revoked, ... */
+        CONSENT("consent");
 
         private final String json;
 
@@ -50,7 +52,10 @@ public record AuditRecord(Instant ts, String requestId, Direction direction, Str
 
     /** What the proxy decided. */
     public enum Decision {
-        ALLOW("allow"), DENY("deny");
+        ALLOW("allow"), DENY("deny"),
+        // Consent events (direction consent, SPEC section 9).
+        STARTED("started"), GRANTED("granted"), DENIED("denied"), MISMATCH("mismatch"), REFRESHED("refreshed"),
+        REFRESH_FAILED("refresh_failed"), REVOKED("revoked");
 
         private final String json;
 

@@ -23,6 +23,7 @@ import io.runagents.ingress.core.transport.ConnectionTracker;
 import io.runagents.ingress.core.transport.IdleConnectionHandler;
 import io.runagents.ingress.core.upstream.UpstreamConnector;
 import java.time.Clock;
+import io.runagents.ingress.core.consent.GrantTokens;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -40,17 +41,20 @@ public final class EgressInitializer extends ChannelInitializer<SocketChannel> {
     private final ConnectionLimitHandler limit;
     private final List<Stage> stages;
 
-    /** @param environment reads the tools' secrets ({@code System::getenv} outside tests) */
+    /**
+     * @param environment reads the tools' secrets ({@code System::getenv} outside tests)
+     * @param tokens the users' access tokens for {@code oauth2} tools
+     */
     public EgressInitializer(Supplier<RuntimeConfig> config, ConnectionTracker tracker, UpstreamConnector connector,
                              ProxyMetrics metrics, AuditLog audit, IdentityContextVerifier verifier,
-                             UnaryOperator<String> environment) {
+                             UnaryOperator<String> environment, GrantTokens tokens) {
         this.config = config;
         this.tracker = tracker;
         ExchangeLog log = new ExchangeLog(metrics, audit, ListenerProfile.EGRESS, Clock.systemUTC());
         this.services = new ListenerServices(ListenerProfile.EGRESS, connector::pool, log, tracker, false);
         this.limit = new ConnectionLimitHandler(tracker, () -> config.get().snapshot().proxy().limits().maxConnections());
         this.stages = List.of(RequestGuard.INSTANCE, new ContextStage(verifier), ToolRoutingStage.INSTANCE,
-                PolicyStage.INSTANCE, new ToolAuthStage(environment));
+                PolicyStage.INSTANCE, new ToolAuthStage(environment, tokens));
     }
 
     @Override

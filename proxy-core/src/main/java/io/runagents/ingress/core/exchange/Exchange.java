@@ -8,6 +8,7 @@ import io.runagents.ingress.core.routing.Route;
 import io.runagents.ingress.core.routing.UpstreamRoute;
 import io.runagents.ingress.core.runtime.RuntimeConfig;
 import io.runagents.ingress.jwt.AuthResult;
+import java.util.function.IntConsumer;
 
 /**
  * One request and its answer, from the first byte of its head to the last byte of the response. The
@@ -56,6 +57,7 @@ public final class Exchange {
     private String callingAgent;
     private String allowedOrigin;
     private long upstreamSentNanos;
+    private IntConsumer upstreamStatus;
 
     Exchange(HttpRequest head, RuntimeConfig config, ListenerProfile profile, long startNanos, Input input) {
         this.head = head;
@@ -272,6 +274,21 @@ public final class Exchange {
     /** Asks for the next read of the client connection (body, backpressure resume). */
     public void readMore() {
         input.readMore();
+    }
+
+    /**
+     * Has {@code listener} told the status of the upstream's answer (final, not interim) when it arrives: the
+     * egress drops a user's access token the tool answered 401 to.
+     */
+    public void onUpstreamStatus(IntConsumer listener) {
+        this.upstreamStatus = listener;
+    }
+
+    /** The upstream's final answer began with {@code status}. */
+    void upstreamAnswered(int status) {
+        if (upstreamStatus != null) {
+            upstreamStatus.accept(status);
+        }
     }
 
     /** Records when the head went to the upstream, for the upstream latency metric. */

@@ -13,6 +13,7 @@ import io.runagents.ingress.core.http.WireError;
 import io.runagents.ingress.core.metrics.ProxyMetrics;
 import io.runagents.ingress.core.routing.ToolRoute;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -57,9 +58,15 @@ public final class ExchangeLog {
      */
     void answer(ChannelHandlerContext ctx, Exchange exchange, WireError error, String reason, String description,
                 Consumer<HttpHeaders> headers) {
+        answer(ctx, exchange, error, reason, description, headers, Map.of());
+    }
+
+    /** Like {@link #answer(ChannelHandlerContext, Exchange, WireError, String, String, Consumer)}, with more body fields. */
+    void answer(ChannelHandlerContext ctx, Exchange exchange, WireError error, String reason, String description,
+                Consumer<HttpHeaders> headers, Map<String, String> fields) {
         finished(ctx, exchange, error.status().code(), reason, () -> ErrorResponses.send(ctx,
                 exchange.head().method(), error, description, exchange.requestId(), exchange.closesConnection(),
-                withCors(exchange, headers)), () -> refuseUnaudited(ctx, exchange));
+                withCors(exchange, headers), fields), () -> refuseUnaudited(ctx, exchange));
     }
 
     /** Sends a document the proxy answers with itself (not a refusal) and records it. */

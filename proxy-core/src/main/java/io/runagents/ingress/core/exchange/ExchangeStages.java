@@ -2,12 +2,18 @@ package io.runagents.ingress.core.exchange;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.runagents.ingress.core.http.WireError;
+import java.io.ByteArrayOutputStream;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
@@ -33,6 +39,24 @@ public final class ExchangeStages extends ChannelInboundHandlerAdapter {
     /** Non-null while a stage's decision waits: the body that arrived meanwhile, in order. */
     private ArrayDeque<Object> held;
     private boolean waiting;
+    /** Non-null while a stage reads the body it decides on ({@link Verdict.ReadBody}). */
+    private BodyReading reading;
+    /** The exchange whose whole body a stage read: its answer has nothing left to drop. */
+    private Exchange consumed;
+
+    /** A body being read for a stage: whose, for which stage, and what came so far. */
+    private static final class BodyReading {
+        final Exchange exchange;
+        final int stage;
+        final Verdict.ReadBody read;
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        BodyReading(Exchange exchange, int stage, Verdict.ReadBody read) {
+            this.exchange = exchange;
+            this.stage = stage;
+            this.read = read;
+        }
+    }
 
     /** @param stages run in this order; the first is the listener's guard */
     public ExchangeStages(ExchangeLog log, List<Stage> stages) {
@@ -47,6 +71,8 @@ public final class ExchangeStages extends ChannelInboundHandlerAdapter {
             run(ctx, exchange, 0);
         } else if (msg instanceof HttpContent content && discarding) {
             discard(content);
+        } else if (msg instanceof HttpContent content && reading != null) {
+            readBody(ctx, content);
         } else if (held != null) {
             held.add(msg);
         } else {
@@ -73,6 +99,8 @@ public final class ExchangeStages extends ChannelInboundHandlerAdapter {
         } else if (verdict instanceof Verdict.Reply reply) {
             discardBodyAfterAnswer(exchange);
             log.reply(ctx, exchange, reply);
+        } else if (verdict instanceof Verdict.ReadBody read) {
+            startReading(ctx, exchange, stage, read);
         } else {
             wait(ctx, exchange, stage, (Verdict.Later<?>) verdict);
         }
@@ -97,6 +125,59 @@ public final class ExchangeStages extends ChannelInboundHandlerAdapter {
         }));
     }
 
+    private void startReading(ChannelHandlerContext ctx, Exchange exchange, int stage, Verdict.ReadBody read) {
+        HttpRequest head = exchange.head();
+        if (HttpUtil.getContentLength(head, 0L) > read.maxBytes()) {
+            refuse(ctx, exchange, tooLarge(read));
+            return;
+        }
+        reading = new BodyReading(exchange, stage, read);
+        if (head instanceof HttpContent whole) {
+            // A request that is its own last content (no body): its bytes, if any, are all there is.
+            reading.bytes.writeBytes(ByteBufUtil.getBytes(whole.content()));
+            bodyRead(ctx);
+            return;
+        }
+        if (HttpUtil.is100ContinueExpected(head)) {
+            // The proxy itself is the one that wants the body; a client that waits for the go-ahead gets it here.
+            head.headers().remove(HttpHeaderNames.EXPECT);
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        }
+        exchange.readMore();
+    }
+
+    private void readBody(ChannelHandlerContext ctx, HttpContent content) {
+        BodyReading body = reading;
+        boolean last = content instanceof LastHttpContent;
+        if (body.bytes.size() + content.content().readableBytes() > body.read.maxBytes()) {
+            content.release();
+            reading = null;
+            body.exchange.closeAfter(); // the rest is not read: the connection cannot carry another request
+            refuse(ctx, body.exchange, tooLarge(body.read));
+            discarding = !last;
+            return;
+        }
+        body.bytes.writeBytes(ByteBufUtil.getBytes(content.content()));
+        content.release();
+        if (last) {
+            bodyRead(ctx);
+        } else {
+            body.exchange.readMore();
+        }
+    }
+
+    private void bodyRead(ChannelHandlerContext ctx) {
+        BodyReading body = reading;
+        reading = null;
+        consumed = body.exchange;
+        decided(ctx, body.exchange, body.stage, body.read.resume().apply(body.bytes.toByteArray()));
+    }
+
+    private static Verdict.Refusal tooLarge(Verdict.ReadBody read) {
+        return new Verdict.Refusal(WireError.REQUEST_ENTITY_TOO_LARGE, "the request body exceeds " + read.maxBytes()
+                + " bytes", null);
+    }
+
     /** Passes on (or drops, for a refused request) what arrived while a decision waited. */
     private void resume(ChannelHandlerContext ctx) {
         ArrayDeque<Object> messages = held;
@@ -108,6 +189,10 @@ public final class ExchangeStages extends ChannelInboundHandlerAdapter {
         while ((msg = messages.poll()) != null) {
             if (discarding && msg instanceof HttpContent content) {
                 discard(content);
+            } else if (reading != null && msg instanceof HttpContent content) {
+                readBody(ctx, content);
+            } else if (held != null) {
+                held.add(msg); // a decision made from what came so far waits again: the rest waits with it
             } else {
                 ctx.fireChannelRead(msg);
             }
@@ -131,11 +216,15 @@ public final class ExchangeStages extends ChannelInboundHandlerAdapter {
         discardBodyAfterAnswer(exchange);
         WireError error = refusal.error();
         String reason = exchange.refusal() != null ? exchange.refusal() : error.code();
-        log.answer(ctx, exchange, error, reason, refusal.description(), refusal.headers());
+        log.answer(ctx, exchange, error, reason, refusal.description(), refusal.headers(), refusal.fields());
     }
 
     /** The proxy answers before the body: it is dropped as it comes, or the connection closes after the answer. */
     private void discardBodyAfterAnswer(Exchange exchange) {
+        if (consumed == exchange) {
+            consumed = null;
+            return;
+        }
         HttpRequest head = exchange.head();
         discarding = !(head instanceof LastHttpContent);
         // A client that sent Expect: 100-continue holds its body back until told; draining would swallow the next

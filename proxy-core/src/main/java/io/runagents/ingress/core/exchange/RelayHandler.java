@@ -197,6 +197,7 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter implements 
         services.log().metrics().upstreamLatency(exchange.targetName(), System.nanoTime() - exchange.upstreamSentNanos());
         upstreamKeepAlive = HttpUtil.isKeepAlive(response);
         status = response.status().code();
+        exchange.upstreamAnswered(status);
         // An answer before the whole request arrived (an upstream that did not wait for the body, or for the body
         // an Expect: 100-continue held back) leaves the rest of the body unread: the connection cannot carry
         // another request (RFC 9110 section 10.1.1), so the answer says close and the connection closes after it.

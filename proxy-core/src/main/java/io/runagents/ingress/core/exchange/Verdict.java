@@ -3,13 +3,17 @@ package io.runagents.ingress.core.exchange;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.runagents.ingress.core.http.WireError;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
 /** What a {@link Stage} decided about a request head. */
-public sealed interface Verdict permits Verdict.Next, Verdict.Refusal, Verdict.Reply, Verdict.Later {
+public sealed interface Verdict permits Verdict.Next, Verdict.Refusal, Verdict.Reply, Verdict.Later,
+        Verdict.ReadBody {
     /** On to the next stage (or the relay, after the last). Allocation-free: the common case. */
     Verdict NEXT = Next.INSTANCE;
 
@@ -20,11 +24,20 @@ public sealed interface Verdict permits Verdict.Next, Verdict.Refusal, Verdict.R
      * The proxy answers the request itself with a JSON error; the upstream never sees it.
      *
      * @param headers adds response headers (a challenge, {@code Retry-After}); may be null
+     * @param fields more string members of the JSON body after the standard three ({@code tool},
+     *               {@code consent_url}), in order; empty for most refusals
      */
-    record Refusal(WireError error, String description, Consumer<HttpHeaders> headers) implements Verdict {
+    record Refusal(WireError error, String description, Consumer<HttpHeaders> headers, Map<String, String> fields)
+            implements Verdict {
         public Refusal {
             Objects.requireNonNull(error, "error");
             Objects.requireNonNull(description, "description");
+            fields = fields.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+        }
+
+        /** A refusal with the standard body only. */
+        public Refusal(WireError error, String description, Consumer<HttpHeaders> headers) {
+            this(error, description, headers, Map.of());
         }
     }
 
@@ -51,6 +64,20 @@ public sealed interface Verdict permits Verdict.Next, Verdict.Refusal, Verdict.R
     record Later<T>(CompletionStage<T> pending, Function<? super T, Verdict> resume) implements Verdict {
         public Later {
             Objects.requireNonNull(pending, "pending");
+            Objects.requireNonNull(resume, "resume");
+        }
+    }
+
+    /**
+     * The decision needs the request's body (a small JSON document the proxy answers itself, such as a consent
+     * completion): it is read, up to {@code maxBytes} (more is 413), and {@code resume} makes the stage's verdict
+     * from it on the channel's event loop. Only for requests the proxy answers: the body is consumed here.
+     */
+    record ReadBody(int maxBytes, Function<byte[], Verdict> resume) implements Verdict {
+        public ReadBody {
+            if (maxBytes < 0) {
+                throw new IllegalArgumentException("maxBytes: " + maxBytes + " (expected: >= 0)");
+            }
             Objects.requireNonNull(resume, "resume");
         }
     }

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -30,7 +31,14 @@ public final class ErrorResponses {
      */
     public static FullHttpResponse json(ByteBufAllocator alloc, HttpResponseStatus status, String error,
                                         String description, String requestId, boolean withBody) {
-        byte[] body = jsonBody(error, description, requestId).getBytes(StandardCharsets.UTF_8);
+        return json(alloc, status, error, description, requestId, withBody, Map.of());
+    }
+
+    /** Like {@link #json(ByteBufAllocator, HttpResponseStatus, String, String, String, boolean)} with more fields. */
+    public static FullHttpResponse json(ByteBufAllocator alloc, HttpResponseStatus status, String error,
+                                        String description, String requestId, boolean withBody,
+                                        Map<String, String> fields) {
+        byte[] body = jsonBody(error, description, requestId, fields).getBytes(StandardCharsets.UTF_8);
         ByteBuf content = withBody ? alloc.buffer(body.length).writeBytes(body) : alloc.buffer(0);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
         response.headers()
@@ -52,8 +60,16 @@ public final class ErrorResponses {
      */
     public static void send(ChannelHandlerContext ctx, HttpMethod method, WireError error, String description,
                             String requestId, boolean close, Consumer<HttpHeaders> headers) {
+        send(ctx, method, error, description, requestId, close, headers, Map.of());
+    }
+
+    /** Like {@link #send(ChannelHandlerContext, HttpMethod, WireError, String, String, boolean, Consumer)}, with
+     *  more string fields in the body after the standard three (SPEC section 7's {@code tool}, {@code consent_url}). */
+    public static void send(ChannelHandlerContext ctx, HttpMethod method, WireError error, String description,
+                            String requestId, boolean close, Consumer<HttpHeaders> headers,
+                            Map<String, String> fields) {
         FullHttpResponse response = json(ctx.alloc(), error.status(), error.code(), description, requestId,
-                !HttpMethod.HEAD.equals(method));
+                !HttpMethod.HEAD.equals(method), fields);
         if (headers != null) {
             headers.accept(response.headers());
         }
@@ -99,6 +115,11 @@ public final class ErrorResponses {
 
     /** The JSON error document; {@code request_id} is omitted when null. */
     public static String jsonBody(String error, String description, String requestId) {
+        return jsonBody(error, description, requestId, Map.of());
+    }
+
+    /** The JSON error document with {@code fields} after the standard members. */
+    public static String jsonBody(String error, String description, String requestId, Map<String, String> fields) {
         StringBuilder sb = new StringBuilder(96 + description.length());
         sb.append("{\"error\":");
         Json.appendString(sb, error);
@@ -107,6 +128,12 @@ public final class ErrorResponses {
         if (requestId != null) {
             sb.append(",\"request_id\":");
             Json.appendString(sb, requestId);
+        }
+        for (Map.Entry<String, String> field : fields.entrySet()) {
+            sb.append(',');
+            Json.appendString(sb, field.getKey());
+            sb.append(':');
+            Json.appendString(sb, field.getValue());
         }
         return sb.append('}').toString();
     }

@@ -31,7 +31,16 @@ public enum WireError {
     SHUTTING_DOWN(HttpResponseStatus.SERVICE_UNAVAILABLE, "the proxy is shutting down"),
     AUDIT_UNAVAILABLE(HttpResponseStatus.SERVICE_UNAVAILABLE,
             "the audit trail cannot be written; nothing is served unaudited, try again later"),
-    GATEWAY_TIMEOUT(HttpResponseStatus.GATEWAY_TIMEOUT, "the upstream did not answer in time");
+    GATEWAY_TIMEOUT(HttpResponseStatus.GATEWAY_TIMEOUT, "the upstream did not answer in time"),
+    // Per-user OAuth consent (SPEC sections 7 and 8).
+    CONSENT_REQUIRED(HttpResponseStatus.UNAUTHORIZED, "the user has not granted access to this tool"),
+    CONSENT_USER_MISMATCH(HttpResponseStatus.FORBIDDEN,
+            "this consent was started by another user; its tokens were destroyed"),
+    INVALID_CONSENT_CODE(HttpResponseStatus.BAD_REQUEST, "the consent code is unknown, used or expired"),
+    TOKEN_REFRESH_FAILED(HttpResponseStatus.BAD_GATEWAY, "the tool's token endpoint did not refresh the access token"),
+    TOKEN_KEY_MISSING(HttpResponseStatus.SERVICE_UNAVAILABLE,
+            "the user's grant is encrypted with a key this proxy does not have"),
+    TOKEN_STORE_UNAVAILABLE(HttpResponseStatus.SERVICE_UNAVAILABLE, "the token store cannot be reached");
 
     private final HttpResponseStatus status;
     private final String code;

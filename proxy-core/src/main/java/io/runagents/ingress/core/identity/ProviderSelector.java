@@ -34,6 +34,15 @@ public final class ProviderSelector {
         return chosen == null ? null : providers.forProvider(chosen.name());
     }
 
+    /**
+     * The authenticator for a request to an endpoint of the proxy itself ({@code /oauth/*}): the provider chosen
+     * by the request's host alone, as for an agent that names none; null when no provider can check it.
+     */
+    public JwtAuthenticator selectForHost(String host, String token) {
+        IdentityProvider chosen = choice.choose(null, host, token);
+        return chosen == null ? null : providers.forProvider(chosen.name());
+    }
+
     /** The issuers of the providers that may check tokens for {@code agent} on {@code host} (SPEC section 11). */
     public List<String> issuersFor(Agent agent, String host) {
         return choice.candidates(agent.identityProvider(), host).stream().map(IdentityProvider::issuer).distinct()

@@ -25,6 +25,7 @@ import io.runagents.ingress.core.transport.ConnectionTracker;
 import io.runagents.ingress.core.transport.IdleConnectionHandler;
 import io.runagents.ingress.core.upstream.UpstreamConnector;
 import java.time.Clock;
+import io.runagents.ingress.core.consent.Consents;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -32,7 +33,7 @@ import java.util.function.Supplier;
 /**
  * The ingress pipeline, top to bottom: connection limit, TLS, idle timeout, HTTP codec, one request at a
  * time (each an {@code Exchange}), the stages (guard: framing, host, path, id, header hygiene; agent routing;
- * the endpoints the proxy answers itself (discovery); CORS preflights; identity and required scopes for
+ * the endpoints the proxy answers itself (discovery, per-user consent); CORS preflights; identity and required scopes for
  * authenticated agents; the agent's policies), relay to the agent.
  */
 public final class IngressInitializer extends ChannelInitializer<SocketChannel> {
@@ -48,10 +49,11 @@ public final class IngressInitializer extends ChannelInitializer<SocketChannel> 
      * @param tls the TLS context for a connection accepted now, or null for plain HTTP (read per connection,
      *            so a reload changes new connections only)
      * @param audit null when no audit lines are written
+     * @param consents per-user OAuth consent ({@code /oauth/*})
      */
     public IngressInitializer(Supplier<RuntimeConfig> config, ConnectionTracker tracker, Supplier<SslContext> tls,
                               UpstreamConnector connector, ProxyMetrics metrics, AuditLog audit,
-                              ContextKeyring contextKeys) {
+                              ContextKeyring contextKeys, Consents consents) {
         this.config = config;
         this.tracker = tracker;
         this.tls = tls;
@@ -60,7 +62,7 @@ public final class IngressInitializer extends ChannelInitializer<SocketChannel> 
         this.tlsServices = new ListenerServices(ListenerProfile.INGRESS, connector::pool, log, tracker, true);
         this.limit = new ConnectionLimitHandler(tracker, () -> config.get().snapshot().proxy().limits().maxConnections());
         this.stages = List.of(RequestGuard.INSTANCE, AgentRoutingStage.INSTANCE, ProxyEndpointStage.INSTANCE,
-                CorsStage.INSTANCE, new IdentityStage(metrics, contextKeys), PolicyStage.INSTANCE);
+                new OAuthEndpointStage(metrics, consents), CorsStage.INSTANCE, new IdentityStage(metrics, contextKeys), PolicyStage.INSTANCE);
     }
 
     @Override

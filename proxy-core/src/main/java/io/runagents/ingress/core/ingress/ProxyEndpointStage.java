@@ -13,8 +13,8 @@ import io.runagents.ingress.core.routing.EndpointRoute;
 
 /**
  * Answers the paths the proxy owns (SPEC section 11) in place of any agent: an authenticated agent's
- * protected-resource metadata (RFC 9728), to anyone and from any origin, without a token; and {@code /oauth/*},
- * which is not served until per-user consent for tools is configured. Passes everything else on.
+ * protected-resource metadata (RFC 9728), to anyone and from any origin, without a token. {@code /oauth/*} goes on
+ * to {@link OAuthEndpointStage}; everything else to the agent's stages.
  */
 final class ProxyEndpointStage implements Stage {
     static final ProxyEndpointStage INSTANCE = new ProxyEndpointStage();
@@ -30,7 +30,7 @@ final class ProxyEndpointStage implements Stage {
             return Verdict.NEXT;
         }
         if (endpoint.endpoint() == EndpointRoute.ProxyEndpoint.OAUTH) {
-            return Verdict.refuse(WireError.NOT_FOUND, "OAuth consent for tools is not configured on this proxy");
+            return Verdict.NEXT; // OAuthEndpointStage's
         }
         Agent agent = endpoint.agent() == null ? null : endpoint.agent().agent();
         if (agent == null || agent.access() != Access.AUTHENTICATED) {

@@ -17,13 +17,30 @@ public final class ReadinessReport {
     private final BooleanSupplier draining;
     private final Supplier<AuditHealth> audit;
 
-    /** Whether the proxy can serve; {@code problemsJson} is a JSON array of what is missing when not. */
-    public record Readiness(boolean ready, String problemsJson) { }
+    private final Supplier<String> tokenStore;
+
+    /**
+     * Whether the proxy can serve; {@code problemsJson} is a JSON array of what is missing when not;
+     * {@code tokenStoreJson} the token store's state (SPEC section 8), which never fails readiness, or null before
+     * the store was opened.
+     */
+    public record Readiness(boolean ready, String problemsJson, String tokenStoreJson) {
+        public Readiness(boolean ready, String problemsJson) {
+            this(ready, problemsJson, null);
+        }
+    }
 
     public ReadinessReport(Supplier<RuntimeConfig> config, BooleanSupplier draining, Supplier<AuditHealth> audit) {
+        this(config, draining, audit, () -> null);
+    }
+
+    /** @param tokenStore the token store's readiness JSON, or null while there is none */
+    public ReadinessReport(Supplier<RuntimeConfig> config, BooleanSupplier draining, Supplier<AuditHealth> audit,
+                           Supplier<String> tokenStore) {
         this.config = config;
         this.draining = draining;
         this.audit = audit;
+        this.tokenStore = tokenStore;
     }
 
     /** The readiness now, with each problem named. */
@@ -54,7 +71,7 @@ public final class ReadinessReport {
             }
         }
         String json = problems.append(']').toString();
-        return new Readiness(json.length() == 2, json);
+        return new Readiness(json.length() == 2, json, tokenStore.get());
     }
 
     /** {@code keys loaded (N)} or the provider's last error, for {@code identity-providers list}. */

@@ -12,11 +12,13 @@ import io.runagents.ingress.core.admin.AdminApiHandler;
 import io.runagents.ingress.core.admin.AdminHandler;
 import io.runagents.ingress.core.admin.AdminInitializer;
 import io.runagents.ingress.core.audit.AuditLog;
+import io.runagents.ingress.core.consent.Consents;
 import io.runagents.ingress.core.egress.EgressInitializer;
 import io.runagents.ingress.core.identity.ContextKeyring;
 import io.runagents.ingress.core.identity.ContextSigningKey;
 import io.runagents.ingress.core.identity.IdentityContextVerifier;
 import io.runagents.ingress.core.ingress.IngressInitializer;
+import io.runagents.ingress.core.metrics.OAuthMetrics;
 import io.runagents.ingress.core.metrics.ProxyMetrics;
 import io.runagents.ingress.core.metrics.RequestRates;
 import io.runagents.ingress.core.runtime.ConfigReloader;
@@ -71,6 +73,7 @@ public final class ProxyServer implements AutoCloseable {
     private final ReadinessReport readiness;
     private final ScheduledExecutorService tlsWatch;
     private final ScheduledExecutorService adminIo;
+    private final Consents consents;
     private Channel ingress;
     private Channel egress;
     private Channel admin;
@@ -99,7 +102,9 @@ public final class ProxyServer implements AutoCloseable {
         metrics.connectionsGauge("egress", egressTracker::openConnections);
         metrics.bindIdentity(config::providers);
         metrics.bindAudit(audit);
-        this.readiness = new ReadinessReport(config, () -> draining, audit::health);
+        this.consents = Consents.start(snapshot.proxy(), environment, Clock.systemUTC(), audit,
+                new OAuthMetrics(metrics.registry()), () -> config.get().snapshot());
+        this.readiness = new ReadinessReport(config, () -> draining, audit::health, consents::readinessJson);
         this.tlsWatch = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("runagents-tls-watch", true));
         this.adminIo = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("runagents-admin-io", true));
     }
@@ -162,11 +167,11 @@ public final class ProxyServer implements AutoCloseable {
         tlsWatch.scheduleWithFixedDelay(this::checkTlsFiles, TLS_CHECK_SECONDS, TLS_CHECK_SECONDS, TimeUnit.SECONDS);
         ListenerBinder listeners = new ListenerBinder(acceptors, workers, transport);
         ingress = listeners.bind("ingress", settings.listen().ingress(), new IngressInitializer(config,
-                ingressTracker, tls::context, connector, metrics, audit, contextKeys));
+                ingressTracker, tls::context, connector, metrics, audit, contextKeys, consents));
         IdentityContextVerifier verifier = new IdentityContextVerifier(contextKeys, Clock.systemUTC(),
                 settings.tokenCache().maxEntries(), Ticker.systemTicker());
         egress = listeners.bind("egress", settings.listen().egress(), new EgressInitializer(config,
-                egressTracker, connector, metrics, audit, verifier, environment));
+                egressTracker, connector, metrics, audit, verifier, environment, consents.tokens()));
         // admin.allowedHosts is read per request, so it reloads live.
         admin = listeners.bind("admin", settings.listen().admin(), new AdminInitializer(adminHandler =
                 new AdminHandler(metrics, readiness::readiness, contextKeys::publicJwksJson,
@@ -187,6 +192,7 @@ public final class ProxyServer implements AutoCloseable {
                 adminIo, options.adminToken());
         api.providerStatus(readiness::providerStatus);
         api.requestRates(RequestRates.sampled(metrics, adminIo, Duration.ofSeconds(10), 30));
+        api.grants(consents.grants(), () -> config.get().snapshot());
         adminHandler.api(api);
         return reloader;
     }
@@ -282,6 +288,7 @@ public final class ProxyServer implements AutoCloseable {
         connector.close();
         tlsWatch.shutdownNow();
         adminIo.shutdownNow();
+        consents.close();
         audit.close(); // every line of every answered request is on disk before the process exits
         config.close();
         identityExecutor.shutdownNow();

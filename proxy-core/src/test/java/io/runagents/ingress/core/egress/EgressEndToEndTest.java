@@ -227,15 +227,18 @@ class EgressEndToEndTest {
     }
 
     @Test
-    void unknownToolIs404AndApiKeyIsInjectedAndOauth2IsNotYetAvailable() throws Exception {
+    void unknownToolIs404AndApiKeyIsInjectedAndOauth2WithoutConsentSettingsIsUnavailable() throws Exception {
         String context = contextFor("alice@company.com", List.of("engineering"));
         assertThat(callTool("GET", "/tools/nope/x", "X-End-User-Context: " + context).status()).isEqualTo(404);
         assertThat(callTool("GET", "/elsewhere", "X-End-User-Context: " + context).status()).isEqualTo(404);
         assertThat(callTool("GET", "/tools/stripe/v1/charges", "X-End-User-Context: " + context).status())
                 .isEqualTo(200);
         assertThat(stripe.received().get(0).header("X-Api-Key")).isEqualTo("sk_test_123");
-        assertThat(callTool("GET", "/tools/calendar/events", "X-End-User-Context: " + context).status())
-                .isEqualTo(501);
+        // This snapshot has no consent.callbackUrl (the config loader refuses such a file; a snapshot built in code
+        // can still have one): the tool cannot be served, and nothing reaches it.
+        RawHttp.Response oauth2 = callTool("GET", "/tools/calendar/events", "X-End-User-Context: " + context);
+        assertThat(oauth2.status()).isEqualTo(503);
+        assertThat(oauth2.body()).contains("\"error\":\"tool_unavailable\"", "consent.callbackUrl");
         assertThat(stripe.received()).hasSize(1);
     }
 
