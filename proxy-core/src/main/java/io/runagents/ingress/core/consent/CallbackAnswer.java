@@ -1,5 +1,6 @@
 package io.runagents.ingress.core.consent;
 
+import io.runagents.ingress.core.http.Html;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -27,30 +28,15 @@ public sealed interface CallbackAnswer {
         /** A page with a title and a sentence; {@code code}, when not null, shown to copy with a warning. */
         static Page of(int status, String title, String message, String code) {
             StringBuilder html = new StringBuilder(512).append("<!doctype html><html lang=\"en\"><head>")
-                    .append("<meta charset=\"utf-8\"><title>").append(escape(title)).append("</title></head><body>")
-                    .append("<h1>").append(escape(title)).append("</h1><p>").append(escape(message)).append("</p>");
+                    .append("<meta charset=\"utf-8\"><title>").append(Html.escape(title))
+                    .append("</title></head><body><h1>").append(Html.escape(title)).append("</h1><p>")
+                    .append(Html.escape(message)).append("</p>");
             if (code != null) {
-                html.append("<p><code id=\"consent-code\">").append(escape(code)).append("</code></p>")
+                html.append("<p><code id=\"consent-code\">").append(Html.escape(code)).append("</code></p>")
                         .append("<p><strong>Do not share this code.</strong> Paste it only into the application you ")
                         .append("started the consent from; it works once, for you alone.</p>");
             }
             return new Page(status, html.append("</body></html>").toString());
-        }
-
-        private static String escape(String text) {
-            StringBuilder sb = new StringBuilder(text.length());
-            for (int i = 0; i < text.length(); i++) {
-                char c = text.charAt(i);
-                switch (c) {
-                    case '<' -> sb.append("&lt;");
-                    case '>' -> sb.append("&gt;");
-                    case '&' -> sb.append("&amp;");
-                    case '"' -> sb.append("&quot;");
-                    case '\'' -> sb.append("&#39;");
-                    default -> sb.append(c);
-                }
-            }
-            return sb.toString();
         }
     }
 }

@@ -2,6 +2,7 @@ package io.runagents.ingress.core.demo.authserver;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.sun.net.httpserver.HttpExchange;
+import io.runagents.ingress.core.http.Html;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -147,20 +148,8 @@ public final class OAuthHttp {
         }
     }
 
-    /** {@code text} escaped for HTML text and double-quoted attribute values. */
+    /** {@code text} escaped for HTML text and quoted attribute values. */
     public static String html(String text) {
-        StringBuilder sb = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '&' -> sb.append("&amp;");
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '"' -> sb.append("&quot;");
-                case '\'' -> sb.append("&#39;");
-                default -> sb.append(c);
-            }
-        }
-        return sb.toString();
+        return Html.escape(text);
     }
 }
