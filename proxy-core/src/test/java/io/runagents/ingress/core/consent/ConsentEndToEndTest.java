@@ -22,6 +22,7 @@ import io.runagents.ingress.core.testing.RawHttp;
 import io.runagents.ingress.core.testing.StubAgent;
 import io.runagents.ingress.core.testing.StubAuthorizationServer;
 import io.runagents.ingress.core.testing.TestConfigs;
+import io.runagents.ingress.core.testing.TokenEndpointFailure;
 import io.runagents.ingress.jwt.testing.StubJwksServer;
 import io.runagents.ingress.jwt.testing.TestKeys;
 import io.runagents.ingress.jwt.testing.TestTokens;
@@ -192,6 +193,40 @@ class ConsentEndToEndTest {
         assertThat(get("/oauth/consent/drive", token("alice@company.com")).status()).isEqualTo(405);
         assertThat(drive.authorizationRequests()).isEmpty();
         assertThat(agent.received()).as("no consent endpoint reaches the agent").isEmpty();
+    }
+
+    @Test
+    void aTool401DropsTheTokenTheRefreshFailureKeepsTheGrantAndInvalidGrantEndsIt() throws Exception {
+        String alice = token("alice@company.com");
+        String context = contextFor(alice);
+        URI url = URI.create(JSON.readTree(post("/oauth/consent/drive", alice, "").body())
+                .get("authorization_url").asText());
+        String code = consentCodeFromCallback(drive.consentBy("alice-at-drive").consent(url));
+        assertThat(post("/oauth/consent/drive/complete", alice, "{\"consent_code\":\"" + code + "\"}").status())
+                .isEqualTo(200);
+        assertThat(callTool(context, "/tools/drive/whoami").status()).isEqualTo(200);
+
+        drive.revokeAccount("alice-at-drive"); // the provider ends the grant: the access token stops working
+        RawHttp.Response rejected = callTool(context, "/tools/drive/whoami");
+        assertThat(rejected.status()).as("the tool's 401 is passed on").isEqualTo(401);
+        assertThat(rejected.body()).doesNotContain("consent_required");
+        int refreshes = drive.tokenRequests("refresh_token");
+
+        drive.tokenFailure(TokenEndpointFailure.SERVER_ERROR);
+        RawHttp.Response failed = callTool(context, "/tools/drive/whoami");
+        assertThat(failed.status()).isEqualTo(502);
+        assertThat(JSON.readTree(failed.body()).get("error").asText()).isEqualTo("token_refresh_failed");
+        assertThat(get("/oauth/grants", alice).body()).as("the grant is kept").contains("\"tool\":\"drive\"");
+
+        drive.tokenFailure(TokenEndpointFailure.NONE);
+        RawHttp.Response ended = callTool(context, "/tools/drive/whoami");
+        assertThat(ended.status()).isEqualTo(401);
+        assertThat(JSON.readTree(ended.body()).get("error").asText()).isEqualTo("consent_required");
+        assertThat(drive.tokenRequests("refresh_token")).as("one refresh per call after the 401: the 500, then "
+                + "invalid_grant").isEqualTo(refreshes + 2);
+        assertThat(get("/oauth/grants", alice).body()).isEqualTo("{\"grants\":[]}");
+        assertThat(Files.readString(Path.of(auditFile))).contains("\"decision\":\"refresh_failed\"",
+                "\"reason\":\"invalid_grant\"");
     }
 
     private String consentCodeFromCallback(ConsentRedirect redirect) throws Exception {
