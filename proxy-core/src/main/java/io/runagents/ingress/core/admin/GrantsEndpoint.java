@@ -31,6 +31,11 @@ final class GrantsEndpoint implements AdminEndpoint {
     }
 
     @Override
+    public boolean takesSubPaths() {
+        return true;
+    }
+
+    @Override
     public CompletionStage<AdminReply> answer(AdminApiHandler.Call call) {
         if (config.get().proxy().consent().callbackUrl() == null) {
             // No tool can have a grant: the console says consent is not configured, instead of "no grants".

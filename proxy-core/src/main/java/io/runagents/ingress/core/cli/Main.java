@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "runagents", mixinStandardHelpOptions = true, version = "runagents 0.1.0",
         description = "Identity-aware reverse proxy for AI agents.",
         subcommands = {ServeCommand.class, DemoCommand.class, ValidateCommand.class, TokenCommand.class,
-                CompletionCommand.class,
+                CompletionCommand.class, GrantsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -140,7 +140,7 @@ final class RemoteResources implements ResourceBackend {
         return new Result(List.of(), List.of(line), body.path("diff").asText(""), false);
     }
 
-    private String expectOk(HttpResponse<String> r) throws IOException {
+    String expectOk(HttpResponse<String> r) throws IOException {
         if (r.statusCode() != 200) {
             String description = r.body();
             try {
@@ -157,7 +157,7 @@ final class RemoteResources implements ResourceBackend {
         return "/admin/" + kind.folder() + (name == null ? "" : "/" + URLEncoder.encode(name, StandardCharsets.UTF_8));
     }
 
-    private HttpResponse<String> send(String method, String path, String body, boolean yaml) throws IOException {
+    HttpResponse<String> send(String method, String path, String body, boolean yaml) throws IOException {
         return send(method, path, body, "application/yaml", yaml);
     }
 

@@ -12,12 +12,17 @@ import java.util.function.Function;
  * default.
  */
 final class ResourceTable {
-    private record Column(String header, Function<JsonNode, String> cell) { }
+    /** One column: its header and how a row's cell is read from the item. */
+    record Column(String header, Function<JsonNode, String> cell) { }
 
     private ResourceTable() { }
 
     static String render(ResourceKind kind, List<? extends JsonNode> items) {
-        List<Column> columns = columns(kind);
+        return render(columns(kind), items);
+    }
+
+    /** The table of {@code items} in {@code columns}, for listings other than the resources (such as grants). */
+    static String render(List<Column> columns, List<? extends JsonNode> items) {
         List<String[]> rows = new ArrayList<>();
         rows.add(columns.stream().map(Column::header).toArray(String[]::new));
         for (JsonNode item : items) {
@@ -64,7 +69,7 @@ final class ResourceTable {
         };
     }
 
-    private static Column text(String header, String pointer, String absent) {
+    static Column text(String header, String pointer, String absent) {
         return new Column(header, n -> {
             JsonNode v = n.at(pointer);
             return v.isMissingNode() || v.isNull() ? absent : v.asText();
