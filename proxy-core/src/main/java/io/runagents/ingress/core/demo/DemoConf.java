@@ -31,7 +31,8 @@ final class DemoConf {
                 + "listen: { ingress: \"" + address(proxy.listen().ingress()) + "\", egress: \""
                 + address(proxy.listen().egress()) + "\", admin: \"" + address(proxy.listen().admin()) + "\" }\n"
                 + "dataDir: " + quoted(proxy.dataDir()) + "\n"
-                + "audit: { file: " + quoted(proxy.audit().file()) + " }\n");
+                + "audit: { file: " + quoted(proxy.audit().file()) + " }\n"
+                + consent(proxy));
         for (ResourceKind kind : ResourceKind.values()) {
             Path folder = Files.createDirectories(dir.resolve(kind.folder()));
             for (Record resource : records(snapshot, kind)) {
@@ -55,6 +56,12 @@ final class DemoConf {
             case TOOLS -> s.tools();
             case POLICIES -> s.policies();
         };
+    }
+
+    /** The {@code consent} section, when the snapshot has a callback URL (the {@code drive} tool needs one). */
+    private static String consent(ProxySettings proxy) {
+        return proxy.consent().callbackUrl() == null ? ""
+                : "consent: { callbackUrl: " + quoted(proxy.consent().callbackUrl().toString()) + " }\n";
     }
 
     private static String address(HostPort hostPort) {

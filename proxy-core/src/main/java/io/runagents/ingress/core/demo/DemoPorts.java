@@ -29,6 +29,23 @@ record DemoPorts(int ingress, int egress, int admin) {
         return new DemoPorts(freeIfTaken(ingress), freeIfTaken(egress), freeIfTaken(admin));
     }
 
+    /**
+     * These ports with the ingress's chosen now when it is 0 (any free port): the consent callback URL names the
+     * ingress's port, and it goes into the configuration before the listener binds.
+     */
+    DemoPorts withIngressChosen() {
+        if (ingress != 0) {
+            return this;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress("127.0.0.1", 0));
+            return new DemoPorts(probe.getLocalPort(), egress, admin);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("no free loopback port for the demo's ingress", e);
+        }
+    }
+
     /** For the log line that says which listeners moved. */
     @Override
     public String toString() {

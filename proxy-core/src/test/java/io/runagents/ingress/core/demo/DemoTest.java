@@ -41,10 +41,11 @@ class DemoTest {
     /** One printed curl line: its URL and its {@code -H} headers. */
     record CurlLine(URI url, List<String[]> headers) { }
 
-    /** The curl lines as printed, in order. */
+    /** The curl lines of the identity story (steps 1 to 4) as printed, in order. */
     private List<CurlLine> printedCurlLines() {
         List<CurlLine> lines = new ArrayList<>();
-        for (String line : demo.instructions().lines().map(String::trim).toList()) {
+        String printed = demo.instructions();
+        for (String line : printed.substring(0, printed.indexOf("\n5. ")).lines().map(String::trim).toList()) {
             if (line.startsWith("curl ")) {
                 lines.add(parse(line));
             }
@@ -150,15 +151,57 @@ class DemoTest {
 
     @Test
     void printedToolCallLineReachesTheEchoToolAsAlice() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(
-                new ProcessBuilder("sh", "-c", "command -v curl && command -v bash").start().waitFor() == 0,
-                "the tool-call line is a shell line that needs curl and bash");
+        assumeCurlAndBash();
         String line = demo.toolCallLine();
         assertThat(demo.instructions()).contains(line);
-        Process shell = new ProcessBuilder("bash", "-c", line).redirectErrorStream(true).start();
-        String output = new String(shell.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(shell.waitFor()).isZero();
+        String output = bash(line);
         assertThat(output).contains("\"path\":\"/lookup\"").contains("\"x-end-user-id\":\"alice@example.com\"")
                 .doesNotContain("x-end-user-context");
+    }
+
+    /**
+     * Steps 6 to 11 as printed, pasted into one shell: consent_required, the consent started, authorized as
+     * alice at Demo Drive and completed, her files through the egress, revoked, consent_required again.
+     */
+    @Test
+    void printedConsentStoryRunsAsPrinted() throws Exception {
+        assumeCurlAndBash();
+        String printed = demo.instructions();
+        List<String> story = printed.substring(printed.indexOf("\n6. ")).lines()
+                .filter(l -> l.startsWith("  ") && !l.startsWith("   ")).map(String::trim).toList();
+        assertThat(story).hasSize(7);
+        String marker = "=== step";
+        StringBuilder script = new StringBuilder();
+        for (String line : story) {
+            script.append("echo '").append(marker).append("'\n").append(line).append("\necho\n");
+        }
+        String[] steps = bash(script.toString()).split(marker, -1);
+        assertThat(steps).hasSize(8);
+
+        assertThat(steps[1]).startsWith("\nHTTP/1.1 401").contains("www-authenticate: Bearer error=\"consent_required\"")
+                .contains("\"error\":\"consent_required\"", "\"tool\":\"drive\"", "\"consent_url\":\"http://127.0.0.1:");
+        assertThat(steps[2].trim()).startsWith("http://127.0.0.1:").contains("/authorize?", "code_challenge_method=S256",
+                "scope=files.read");
+        assertThat(steps[3].trim()).as("the consent code read off the callback's page").matches("[A-Za-z0-9_-]{22,}");
+        assertThat(steps[4].trim()).isEqualTo("{\"tool\":\"drive\",\"scopes\":[\"files.read\"]}");
+        assertThat(steps[5]).startsWith("\nHTTP/1.1 200").contains("\"account\":\"alice@example.com\"",
+                "Q3 roadmap.md");
+        assertThat(steps[6]).contains("\"revoked\":true");
+        assertThat(steps[7]).startsWith("\nHTTP/1.1 401").contains("\"error\":\"consent_required\"");
+        // The tokens never reach the shell: the agent and the user see none of them.
+        assertThat(String.join("", steps)).doesNotContainIgnoringCase("access_token").doesNotContain("refresh_token");
+    }
+
+    private static void assumeCurlAndBash() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                new ProcessBuilder("sh", "-c", "command -v curl && command -v bash").start().waitFor() == 0,
+                "the printed shell lines need curl and bash");
+    }
+
+    private static String bash(String script) throws Exception {
+        Process shell = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
+        String output = new String(shell.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(shell.waitFor()).as(output).isZero();
+        return output;
     }
 }
