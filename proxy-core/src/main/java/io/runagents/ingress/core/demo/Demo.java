@@ -294,7 +294,7 @@ public final class Demo implements AutoCloseable {
                 + "    the agent never holds it): her files.\n\n  " + driveCallLine() + "\n\n"
                 + "11. Alice revokes the grant (at Demo Drive too); the same call is consent_required again:\n\n  "
                 + lines.get(3) + "\n\n  " + driveCallLine() + "\n\n"
-                + "runagents grants list --server " + adminUrl() + " shows the grants an operator sees.\n\n";
+                + "bin/runagents grants list --server " + adminUrl() + " shows the grants an operator sees.\n\n";
     }
 
     public ProxyServer proxy() {

@@ -1,6 +1,8 @@
 package io.runagents.ingress.core.runtime;
 
 import io.runagents.ingress.config.model.Listen;
+import io.runagents.ingress.config.model.ProxySettings;
+import io.runagents.ingress.config.model.TokenStoreSettings;
 import io.runagents.ingress.config.watch.ConfigDirectoryWatcher;
 import io.runagents.ingress.config.watch.ConfigStore;
 import io.runagents.ingress.config.watch.ReloadStatus;
@@ -13,8 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Live configuration (SPEC section 4): a watcher on the conf directory asks the {@link ConfigStore} to reload;
  * each reload is {@linkplain LiveConfig#prepare prepared} (new providers fetch their keys) and, when it
- * validated, {@linkplain LiveConfig#apply applied}; every reload's result is counted. Listener addresses are
- * read at start only: a change to them is logged and otherwise ignored.
+ * validated, {@linkplain LiveConfig#apply applied}; every reload's result is counted. Listener addresses, the
+ * token store ({@code tokenStore.*}, SPEC section 8) and {@code consent.tokenTimeoutMillis} are read at start
+ * only: a change to them is logged ("restart needed") and otherwise ignored.
  */
 public final class ConfigReloader implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConfigReloader.class);
@@ -36,18 +39,24 @@ public final class ConfigReloader implements AutoCloseable {
     private final ConfigStore store;
     /** The listener addresses of the snapshot the server started with: what it is bound to until a restart. */
     private final Listen bound;
+    /** The token store the server opened at start: the one in use until a restart. */
+    private final TokenStoreSettings storeInUse;
+    /** The token endpoint timeout the server's HTTP client was built with. */
+    private final int tokenTimeoutInUse;
     private ConfigDirectoryWatcher watcher;
 
     private ConfigReloader(LiveConfig live, ConfigStore store, Consumer<ReloadStatus.Result> counted) {
         this.store = store;
         this.bound = store.current().proxy().listen();
+        this.storeInUse = store.current().proxy().tokenStore();
+        this.tokenTimeoutInUse = store.current().proxy().consent().tokenTimeoutMillis();
         // New and changed identity providers fetch their keys before the swap, so no request meets a
         // provider without keys because of a reload.
         store.prepareWith(live::prepare);
         store.addListener(event -> {
             counted.accept(event.status().result());
             if (event.status().result() == ReloadStatus.Result.SUCCESS) {
-                logListenerChange(event.previous().proxy().listen(), event.current().proxy().listen());
+                logStartOnlyChanges(event.previous().proxy(), event.current().proxy());
                 live.apply(event.current());
             }
         });
@@ -75,14 +84,30 @@ public final class ConfigReloader implements AutoCloseable {
     }
 
     /** Compared with the addresses bound at start, not the previous file: changing back needs no restart. */
-    private void logListenerChange(Listen previous, Listen current) {
+    /** Says, once per change, that a setting read at start only changed and needs a restart, or is back. */
+    private void logStartOnlyChanges(ProxySettings previous, ProxySettings current) {
+        if (!previous.listen().equals(current.listen())) {
+            if (current.listen().equals(bound)) {
+                log.info("proxy.yaml: listen is back to {}, the addresses in use", bound);
+            } else {
+                log.warn("proxy.yaml: listen changed to {}: restart needed; still listening on {}", current.listen(),
+                        bound);
+            }
+        }
+        // Not the values: tokenStore.url may carry credentials.
+        logChange("tokenStore", storeInUse, previous.tokenStore(), current.tokenStore());
+        logChange("consent.tokenTimeoutMillis", tokenTimeoutInUse, previous.consent().tokenTimeoutMillis(),
+                current.consent().tokenTimeoutMillis());
+    }
+
+    private static void logChange(String setting, Object inUse, Object previous, Object current) {
         if (previous.equals(current)) {
             return;
         }
-        if (current.equals(bound)) {
-            log.info("proxy.yaml: listen is back to {}, the addresses in use", bound);
+        if (current.equals(inUse)) {
+            log.info("proxy.yaml: {} is back to the one read at start, the one in use", setting);
         } else {
-            log.warn("proxy.yaml: listen changed to {}: restart needed; still listening on {}", current, bound);
+            log.warn("proxy.yaml: {} changed: restart needed; the one read at start stays in use", setting);
         }
     }
 

@@ -118,6 +118,32 @@ class LiveReloadEndToEndTest {
         }
     }
 
+    @Test
+    void tokenStoreChangedWarnsThatARestartIsNeededWithoutItsUrl() throws Exception {
+        live = LiveProxy.start(tmp, null);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        Logger logger = (Logger) LoggerFactory.getLogger(ConfigReloader.class);
+        logs.start();
+        logger.addAppender(logs);
+        try {
+            String started = proxyYamlWithAudit(tmp.resolve("audit.jsonl"));
+            live.write("proxy.yaml", started
+                    + "tokenStore: { url: \"jdbc:postgresql://db.internal/grants?password=hunter2\" }\n");
+            await().atMost(WITHIN).until(() -> live.reloads("success") >= 1.0);
+            live.write("proxy.yaml", started);
+            await().atMost(WITHIN).until(() -> live.reloads("success") >= 2.0);
+
+            assertThat(logs.list).extracting(e -> e.getLevel() + " " + e.getFormattedMessage())
+                    .filteredOn(line -> line.contains("tokenStore")).satisfiesExactly(
+                            warn -> assertThat(warn).startsWith("WARN").contains("restart needed"),
+                            info -> assertThat(info).startsWith("INFO").contains("back to"));
+            assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+                    .noneMatch(line -> line.contains("hunter2") || line.contains("db.internal"));
+        } finally {
+            logger.detachAppender(logs);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             tls             | 'tls: { certFile: /nonexistent.pem, keyFile: /nonexistent.key }' | conf/proxy.yaml:4:18: tls.certFile: cannot read /nonexistent.pem (no such file)
