@@ -2,6 +2,7 @@ package io.runagents.ingress.core.cli;
 
 import io.runagents.ingress.config.model.ConfigSnapshot;
 import io.runagents.ingress.config.watch.ConfigStore;
+import io.runagents.ingress.core.admin.AdminExposure;
 import io.runagents.ingress.core.runtime.ConfigReloader;
 import io.runagents.ingress.core.server.ProxyServer;
 import io.runagents.ingress.core.runtime.SettingFiles;
@@ -40,6 +41,13 @@ final class ServeCommand implements Callable<Integer> {
             store.close();
             return 1;
         }
+        ConfigReloader.Options options = ConfigReloader.Options.defaults();
+        String exposed = AdminExposure.refusal(snapshot.proxy().listen().admin(), options.adminToken());
+        if (exposed != null) {
+            err.printf("%s: not starting: %s%n", config.dir(), exposed);
+            store.close();
+            return 1;
+        }
         LeakDetectionDefault.apply();
         ProxyServer server;
         try {
@@ -52,7 +60,7 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         // Hot reload and the /admin API; stopped before the drain so no reload races the shutdown.
-        ConfigReloader reloader = server.watch(store, ConfigReloader.Options.defaults());
+        ConfigReloader reloader = server.watch(store, options);
         StopSignals.awaitTermination();
         reloader.close();
         server.shutdown(Duration.ofSeconds(server.config().snapshot().proxy().limits().shutdownGraceSeconds()));

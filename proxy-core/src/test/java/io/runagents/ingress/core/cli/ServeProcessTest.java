@@ -43,10 +43,12 @@ class ServeProcessTest {
         List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", leakLevel, "-Djava.io.tmpdir=" + tmpDir,
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
-        return new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("serve.log").toFile())
-                .start();
+                .redirectOutput(tmp.resolve("serve.log").toFile());
+        // Whether the admin API has a token is each test's to say, not the machine's.
+        builder.environment().remove("RUNAGENTS_ADMIN_TOKEN");
+        return builder.start();
     }
 
     @Test
@@ -155,6 +157,22 @@ class ServeProcessTest {
             assertThat(log).contains(conf + ": not starting: listen.egress: cannot listen on 127.0.0.1:"
                     + taken.getLocalPort() + " (");
         }
+    }
+
+    @Test
+    void anAdminListenerOffLoopbackWithoutATokenRefusesToStart() throws Exception {
+        Path conf = Files.createDirectories(tmp.resolve("exposed"));
+        Files.writeString(conf.resolve("proxy.yaml"), """
+                listen: { ingress: "127.0.0.1:0", egress: "127.0.0.1:0", admin: "0.0.0.0:0" }
+                dataDir: %s
+                audit: { file: %s }
+                """.formatted(tmp.resolve("data"), tmp.resolve("audit.jsonl")));
+
+        String log = exitOne(serve(conf));
+
+        assertThat(log).contains(conf + ": not starting: listen.admin: 0.0.0.0:0 is not a loopback address and "
+                + "RUNAGENTS_ADMIN_TOKEN is not set");
+        assertThat(tmp.resolve("audit.jsonl")).as("nothing was started").doesNotExist();
     }
 
     /** The output of a serve that exited 1 on its own, after checking that it holds no stack trace. */
