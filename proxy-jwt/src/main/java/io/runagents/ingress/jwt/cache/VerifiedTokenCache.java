@@ -24,6 +24,10 @@ import java.util.function.Function;
  * changed provider never answers from its predecessor's entries. An entry lives until {@code min(exp, now + cap)}
  * on a ticker driven by the injected {@link Clock}, so it never answers past {@code exp}. Only
  * {@link Authenticated} results are stored: refusals are cheap to recompute and must not fill the cache.
+ *
+ * <p>In front of the Caffeine cache sits {@link RecentTokens}, a small direct-mapped array of the latest tokens
+ * with the same deadlines, so that the common hit (the same few tokens again and again) skips Caffeine's access
+ * bookkeeping. Its hits are counted as the cache's hits.
  */
 public final class VerifiedTokenCache {
 
@@ -54,7 +58,15 @@ public final class VerifiedTokenCache {
         }
     }
 
-    private final Cache<Key, Authenticated> cache;
+    /** A cached result and when its entry ends ({@code min(exp, cached + cap)}, epoch millis). */
+    private record Cached(Authenticated value, long deadlineMillis) { }
+
+    private final Cache<Key, Cached> cache;
+    private final RecentTokens recent = new RecentTokens();
+    /** Whether the front is used: not when the cache is off or smaller than the front. */
+    private volatile boolean recentOn;
+    private final Clock clock;
+    private final long capMillis;
     /** The statistics Caffeine keeps, less the second miss of each {@link #getOrVerify}. */
     private final OneMissPerToken stats = new OneMissPerToken();
 
@@ -69,25 +81,27 @@ public final class VerifiedTokenCache {
         if (maxEntryLifetime.isNegative()) {
             throw new IllegalArgumentException("maxEntryLifetime: " + maxEntryLifetime + " (expected: >= 0)");
         }
-        long capMillis = maxEntryLifetime.toMillis();
+        this.clock = clock;
+        this.capMillis = maxEntryLifetime.toMillis();
+        this.recentOn = maxEntries >= RecentTokens.SLOTS;
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maxEntries)
                 .ticker(() -> clock.millis() * 1_000_000L) // same time source as the claims checks
-                .expireAfter(new Expiry<Key, Authenticated>() {
+                .expireAfter(new Expiry<Key, Cached>() {
                     @Override
-                    public long expireAfterCreate(Key key, Authenticated value, long currentTime) {
-                        // In millis first: exp in nanos since the epoch would overflow a long past year 2262.
-                        long untilExpMillis = value.expiresAt().toEpochMilli() - currentTime / 1_000_000L;
-                        return Math.max(0, Math.min(untilExpMillis, capMillis) * 1_000_000L);
+                    public long expireAfterCreate(Key key, Cached value, long currentTime) {
+                        // In millis: the deadline in nanos since the epoch would overflow a long past year 2262.
+                        long millis = Math.max(0, value.deadlineMillis() - currentTime / 1_000_000L);
+                        return Math.min(millis, Long.MAX_VALUE / 1_000_000L) * 1_000_000L;
                     }
 
                     @Override
-                    public long expireAfterUpdate(Key key, Authenticated value, long currentTime, long currentDuration) {
+                    public long expireAfterUpdate(Key key, Cached value, long currentTime, long currentDuration) {
                         return expireAfterCreate(key, value, currentTime);
                     }
 
                     @Override
-                    public long expireAfterRead(Key key, Authenticated value, long currentTime, long currentDuration) {
+                    public long expireAfterRead(Key key, Cached value, long currentTime, long currentDuration) {
                         return currentDuration;
                     }
                 })
@@ -96,9 +110,28 @@ public final class VerifiedTokenCache {
                 .build();
     }
 
-    /** The cached result for {@code token} under {@code generation}, or null. Allocates only the lookup key. */
+    /**
+     * The cached result for {@code token} under {@code generation}, or null. A hit on the front allocates nothing;
+     * one in Caffeine allocates the lookup key.
+     */
     public Authenticated getIfPresent(long generation, String token) {
-        return cache.getIfPresent(new Key(generation, token));
+        boolean front = recentOn;
+        if (front) {
+            Authenticated hit = recent.get(generation, token, clock.millis());
+            if (hit != null) {
+                stats.recordHits(1);
+                return hit;
+            }
+        }
+        long epoch = recent.epoch(); // before the lookup: a drop after it ends what is remembered now
+        Cached cached = cache.getIfPresent(new Key(generation, token));
+        if (cached == null) {
+            return null;
+        }
+        if (front) {
+            recent.remember(generation, token, cached.value(), cached.deadlineMillis(), epoch);
+        }
+        return cached.value();
     }
 
     /**
@@ -110,36 +143,56 @@ public final class VerifiedTokenCache {
      */
     public AuthResult getOrVerify(long generation, String token, Function<String, AuthResult> verify) {
         AuthResult[] computed = new AuthResult[1];
-        Authenticated cached = cache.get(new Key(generation, token), k -> {
+        long epoch = recent.epoch();
+        Cached cached = cache.get(new Key(generation, token), k -> {
             AuthResult r = verify.apply(k.token());
             computed[0] = r;
-            return r instanceof Authenticated a ? a : null;
+            return r instanceof Authenticated a ? new Cached(a, deadline(a)) : null;
         });
         if (computed[0] != null) {
             stats.forgetMiss();
         }
-        return cached != null ? cached : computed[0];
+        if (cached == null) {
+            return computed[0];
+        }
+        if (recentOn) {
+            recent.remember(generation, token, cached.value(), cached.deadlineMillis(), epoch);
+        }
+        return cached.value();
+    }
+
+    /** When an entry cached now ends: at {@code exp}, or after the cap when that comes first. */
+    private long deadline(Authenticated value) {
+        long now = clock.millis();
+        long untilExp = value.expiresAt().toEpochMilli() - now;
+        long lifetime = Math.max(0, Math.min(untilExp, capMillis));
+        return lifetime > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + lifetime;
     }
 
     /** Drops one entry. */
     public void invalidate(long generation, String token) {
         cache.invalidate(new Key(generation, token));
+        recent.invalidateAll(); // after the drop (see RecentTokens)
     }
 
     /** Drops every entry of a provider generation (the provider changed or was removed). */
     public void invalidateGeneration(long generation) {
         cache.asMap().keySet().removeIf(k -> k.generation() == generation);
+        recent.invalidateAll();
     }
 
     /** Drops the entries of {@code generation} verified by any of {@code keyIds} (those keys left the JWKS). */
     public void invalidateKeys(long generation, Set<String> keyIds) {
         cache.asMap().entrySet().removeIf(e -> e.getKey().generation() == generation
-                && keyIds.contains(e.getValue().keyId()));
+                && keyIds.contains(e.getValue().value().keyId()));
+        recent.invalidateAll();
     }
 
     /** Changes the bound ({@code tokenCache.maxEntries} reloads live). */
     public void setMaximumSize(long maxEntries) {
+        recentOn = maxEntries >= RecentTokens.SLOTS;
         cache.policy().eviction().ifPresent(e -> e.setMaximum(maxEntries));
+        recent.invalidateAll();
     }
 
     /** Approximate number of entries. */

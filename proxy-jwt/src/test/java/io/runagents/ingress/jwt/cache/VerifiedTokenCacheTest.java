@@ -185,6 +185,45 @@ class VerifiedTokenCacheTest {
         assertThat(none.getIfPresent(1, "t")).isNull();
     }
 
+    /**
+     * The front of recent tokens (on when the cache holds at least as many entries as the front has slots) answers
+     * exactly as the cache does: never past the entry's deadline, never after an invalidation, never for another
+     * generation or another token, and its hits are counted as the cache's.
+     */
+    @Test
+    void theFrontOfRecentTokensAnswersExactlyAsTheCache() {
+        MutableClock clock = MutableClock.atFixedStart();
+        VerifiedTokenCache cache = new VerifiedTokenCache(10_000, Duration.ofMinutes(10), clock);
+        Instant exp = clock.instant().plusSeconds(100);
+        AuthResult verified = cache.getOrVerify(1, "token-a", t -> identity("k1", exp));
+        assertThat(cache.getIfPresent(1, "token-a")).isSameAs(verified);
+        assertThat(cache.getIfPresent(2, "token-a")).as("another generation").isNull();
+        assertThat(cache.getIfPresent(1, new String("token-a"))).as("an equal token").isSameAs(verified);
+        assertThat(cache.getIfPresent(1, "token-b")).isNull();
+        long hits = cache.caffeine().stats().hitCount();
+        for (int i = 0; i < 10; i++) {
+            cache.getIfPresent(1, "token-a");
+        }
+        assertThat(cache.caffeine().stats().hitCount()).as("front hits are cache hits").isEqualTo(hits + 10);
+
+        clock.advance(Duration.ofSeconds(100).minusMillis(1));
+        assertThat(cache.getIfPresent(1, "token-a")).isSameAs(verified);
+        clock.advance(Duration.ofMillis(1));
+        assertThat(cache.getIfPresent(1, "token-a")).as("at exp").isNull();
+
+        for (Runnable drop : List.<Runnable>of(() -> cache.invalidate(1, "token-c"),
+                () -> cache.invalidateKeys(1, java.util.Set.of("k3")), () -> cache.invalidateGeneration(1))) {
+            cache.getOrVerify(1, "token-c", t -> identity("k3", clock.instant().plusSeconds(60)));
+            assertThat(cache.getIfPresent(1, "token-c")).isNotNull();
+            drop.run();
+            assertThat(cache.getIfPresent(1, "token-c")).isNull();
+        }
+        cache.getOrVerify(1, "token-d", t -> identity("k4", clock.instant().plusSeconds(60)));
+        cache.setMaximumSize(0);
+        cache.cleanUp();
+        assertThat(cache.getIfPresent(1, "token-d")).as("the cache turned off").isNull();
+    }
+
     /** Runs {@code call} on {@code threads} threads released together; their results, in thread order. */
     private static List<AuthResult> atOnce(int threads, Callable<AuthResult> call) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
