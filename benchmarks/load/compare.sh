@@ -38,38 +38,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-need=()
-command -v nginx >/dev/null || need+=(nginx)
-command -v haproxy >/dev/null || need+=(haproxy)
-command -v wrk >/dev/null || need+=(wrk)
-command -v taskset >/dev/null || need+=(util-linux)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "installing ${need[*]} (Debian packages)" >&2
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-fi
-if [ ! -f "$root/benchmarks/target/benchmarks.jar" ] || [ ! -f "$root/proxy-core/target/runagents.jar" ]; then
-  (cd "$root" && mvn -B -q -DskipTests package) >&2
-fi
-jar="$root/benchmarks/target/benchmarks.jar"
-
-work="$(mktemp -d /tmp/runagents-compare.XXXXXX)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
-# Two cores or more: the load generator gets core 0, every server shares core 1 (only one is loaded at a
-# time), so a peer's figure is what one core of server does. One core: no pinning.
-if [ "$(nproc)" -ge 2 ]; then
-  client=(taskset -c 0) server=(taskset -c 1)
-  pinning="load generator on core 0, servers on core 1 (taskset)"
-else
-  client=() server=()
-  pinning="no pinning (1 core)"
-fi
+# shellcheck source=lib.sh
+source "$root/benchmarks/load/lib.sh"
+load_setup
 
 backend=18480 hap_plain=18481 hap_jwt=18482 ingress=18490 base_ingress=18495
 [ -n "$baseline_jar" ] && peers+=(open-base auth-base)
@@ -186,20 +157,8 @@ EOF
   "${server[@]}" java $java_opts -jar "$baseline_jar" serve --config "$work/base-conf" >"$work/base.log" 2>&1 &
   base_pid=$!; pids+=($!)
 fi
-for admin_port in 18492 ${base_pid:+18497}; do
-  for _ in $(seq 1 100); do
-    curl -sf -o /dev/null "http://127.0.0.1:$admin_port/readyz" && break
-    sleep 0.2
-  done
-done
+wait_ready 18492 ${base_pid:+18497}
 
-check() { # name expected-status curl-args...
-  local name="$1" want="$2"; shift 2
-  local got; got="$(curl -s -o /dev/null -w '%{http_code}' "$@")"
-  if [ "$got" != "$want" ]; then
-    echo "peer $name answered $got, expected $want; proxy log:" >&2; tail -20 "$work/proxy.log" >&2; exit 1
-  fi
-}
 auth=(-H "Authorization: Bearer $token")
 check direct 200 "http://127.0.0.1:$backend/hello"
 check haproxy 200 "http://127.0.0.1:$hap_plain/hello"
@@ -220,8 +179,7 @@ peer_args() { # name -> LoadGen target arguments
     auth-base) echo "--url http://127.0.0.1:$base_ingress/auth/hello --host bench.example.test --token-file $work/token.txt" ;;
   esac
 }
-# CPU time is read from /proc for the process that serves each peer (nginx's worker for direct): its CPU
-# microseconds per request hardly depend on what else the machine runs, unlike req/s on a shared machine.
+# nginx's worker serves direct.
 server_pid() {
   case "$1" in
     direct) pgrep -P "$nginx_pid" | head -1 ;;
@@ -229,24 +187,6 @@ server_pid() {
     open|auth) echo "$proxy_pid" ;;
     open-base|auth-base) echo "$base_pid" ;;
   esac
-}
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }  # user + system
-sys_ticks() { awk '{ print $15 }' "/proc/$1/stat"; }
-load() { # name extra-args...
-  local name="$1"; shift
-  local pid before sys_before line; pid="$(server_pid "$name")"; before="$(cpu_ticks "$pid")"
-  sys_before="$(sys_ticks "$pid")"
-  # shellcheck disable=SC2046
-  line="$("${client[@]}" java -Xms256m -Xmx256m -cp "$jar" io.runagents.ingress.benchmarks.load.LoadGen \
-    $(peer_args "$name") --label "$name" --connections "$connections" --duration "$duration" \
-    --warmup "$warmup" "$@" 2>>"$work/loadgen.err" || true)"
-  local ticks=$(( $(cpu_ticks "$pid") - before )) sys=$(( $(sys_ticks "$pid") - sys_before ))
-  # The ticks cover warm-up and measured window alike, so divide by all requests of both (rps * total time).
-  # sys_us is the kernel's share of cpu_us (sends, receives, wake-ups), the rest is the server's own code.
-  echo "$line" | awk -v t="$ticks" -v st="$sys" -v hz="$(getconf CLK_TCK)" -v d="$duration" -v w="$warmup" '
-    { for (i = 1; i <= NF; i++) if ($i ~ /^rps=/) rps = substr($i, 5) }
-    { n = rps * (d + w); printf "%s cpu_us=%.1f sys_us=%.1f\n", $0, (n > 0 ? t / hz * 1e6 / n : 0), (n > 0 ? st / hz * 1e6 / n : 0) }' \
-    | tee -a "$work/results.txt"
 }
 
 echo "# $(date -u +%FT%TZ) $(nproc) cores; $pinning; $connections connections; ${duration}s per run after ${warmup}s warm-up"
@@ -303,6 +243,4 @@ if [ -n "$out" ]; then
   cp "$work/results.txt" "$out.closed.txt"
   cp "$work/open.txt" "$out.open.txt"
 fi
-if [ -s "$work/loadgen.err" ] && grep -q WARNING "$work/loadgen.err"; then
-  echo "# warnings from the load generator:"; grep WARNING "$work/loadgen.err"
-fi
+loadgen_warnings

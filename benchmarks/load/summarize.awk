@@ -40,4 +40,5 @@ END {
   ratio("open", "haproxy", 1.0)
   ratio("open", "open-base", 0.97)
   ratio("auth", "auth-base", 0.97)
+  ratio("oauth", "apikey", 0.95)
 }
