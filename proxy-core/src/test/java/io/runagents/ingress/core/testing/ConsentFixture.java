@@ -15,6 +15,7 @@ import io.runagents.ingress.config.model.ConfigSnapshot;
 import io.runagents.ingress.config.model.ConsentSettings;
 import io.runagents.ingress.config.model.Limits;
 import io.runagents.ingress.config.model.ProxySettings;
+import io.runagents.ingress.config.model.TokenStoreSettings;
 import io.runagents.ingress.config.model.Tool;
 import io.runagents.ingress.config.model.ToolAuth;
 import io.runagents.ingress.core.demo.authserver.ClientAuthMethod;
@@ -70,7 +71,10 @@ public final class ConsentFixture implements AutoCloseable {
     private ConsentSettings consent = new ConsentSettings(URI.create(CALLBACK), null, 600, 3000);
     private URI toolIssuer;
     private String tokenKey = newTokenKey("k1");
+    private TokenStoreSettings tokenStore = TokenStoreSettings.DEFAULTS;
+    private String databasePassword;
     private ProxyServer proxy;
+    private final List<ProxyServer> replicas = new ArrayList<>();
 
     /** Starts the servers around the proxy; configure, then {@link #start()}. */
     public ConsentFixture() throws Exception {
@@ -95,6 +99,13 @@ public final class ConsentFixture implements AutoCloseable {
         return this;
     }
 
+    /** A PostgreSQL token store ({@code tokenStore.url}) for the next start, shared with {@link #startReplica()}. */
+    public ConsentFixture tokenStore(String url, String username, String password) {
+        tokenStore = new TokenStoreSettings(url, username, "DATABASE_PASSWORD", "RUNAGENTS_TOKEN_KEY", 8);
+        databasePassword = password;
+        return this;
+    }
+
     /** A key ring entry {@code id:base64key} with 32 fresh random bytes. */
     public static String newTokenKey(String id) {
         byte[] key = new byte[32];
@@ -107,6 +118,22 @@ public final class ConsentFixture implements AutoCloseable {
     }
 
     public ConsentFixture start() throws Exception {
+        proxy = startProxy(dataDir, audit);
+        return this;
+    }
+
+    /**
+     * Another replica beside the started proxy: the same configuration, token store, token key and identity-context
+     * signing key (so a context one signs is accepted by the other's egress), its own dataDir and audit file.
+     * Closed with the fixture.
+     */
+    public ProxyServer startReplica() throws Exception {
+        ProxyServer replica = startProxy(TestConfigs.newDataDir(), TestConfigs.newAuditFile());
+        replicas.add(replica);
+        return replica;
+    }
+
+    private ProxyServer startProxy(String dataDir, AuditSettings audit) throws Exception {
         Agent assistant = new Agent("assistant", null, "/", List.of(agent.uri()), false, Access.AUTHENTICATED,
                 null, 30, null);
         Tool tool = new Tool(TOOL, drive.toolBaseUrl(), new ToolAuth.OAuth2(drive.authorizationUrl(),
@@ -114,17 +141,18 @@ public final class ConsentFixture implements AutoCloseable {
                 ToolAuth.TokenEndpointAuth.CLIENT_SECRET_BASIC, drive.revocationUrl(), toolIssuer, null));
         ProxySettings d = ProxySettings.DEFAULTS;
         ProxySettings settings = new ProxySettings(TestConfigs.LOOPBACK, dataDir, d.tls(), Limits.DEFAULTS, d.jwks(),
-                d.tokenCache(), audit, d.identityContext(), d.tokenStore(), d.admin(), consent);
+                d.tokenCache(), audit, d.identityContext(), tokenStore, d.admin(), consent);
         ConfigSnapshot snapshot = new ConfigSnapshot(1, Instant.now(), settings,
                 List.of(TestTokens.provider("corp", jwks.uri(), List.of("company.com"))), List.of(assistant),
                 List.of(tool), List.of());
         String key = tokenKey;
-        proxy = ProxyServer.start(snapshot, 2, contextKey, name -> switch (name) {
+        String password = databasePassword;
+        return ProxyServer.start(snapshot, 2, contextKey, name -> switch (name) {
             case "DRIVE_SECRET" -> CLIENT_SECRET;
             case "RUNAGENTS_TOKEN_KEY" -> key;
+            case "DATABASE_PASSWORD" -> password;
             default -> null;
         });
-        return this;
     }
 
     /** Stops the proxy and starts it again on the same data directory and audit file, with {@code tokenKey}. */
@@ -174,10 +202,16 @@ public final class ConsentFixture implements AutoCloseable {
 
     /** The agent's call of the tool at {@code path} ({@code /tools/drive/...}) with {@code context}. */
     public RawHttp.Response callTool(String context, String path, String... headers) throws Exception {
+        return callTool(proxy, context, path, headers);
+    }
+
+    /** The agent's call of the tool through {@code replica}'s egress. */
+    public static RawHttp.Response callTool(ProxyServer replica, String context, String path, String... headers)
+            throws Exception {
         String[] all = new String[headers.length + 1];
         all[0] = "X-End-User-Context: " + context;
         System.arraycopy(headers, 0, all, 1, headers.length);
-        return RawHttp.get(proxy.egressAddress(), "egress", path, all);
+        return RawHttp.get(replica.egressAddress(), "egress", path, all);
     }
 
     public RawHttp.Response post(String path, String token, String body) throws Exception {
@@ -319,6 +353,7 @@ public final class ConsentFixture implements AutoCloseable {
     @Override
     public void close() {
         stopProxy();
+        replicas.forEach(ProxyServer::close);
         agent.close();
         drive.close();
         jwks.close();
