@@ -4,9 +4,11 @@ import io.runagents.ingress.core.metrics.OAuthMetrics;
 import io.runagents.ingress.tokenstore.StoreHealth;
 import io.runagents.ingress.tokenstore.TokenStore;
 import io.runagents.ingress.tokenstore.TokenStoreUnavailableException;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -20,6 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class StoreAccess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StoreAccess.class);
+    /** How long close() waits for an open or a call in flight (JDBC calls have their own, shorter timeouts). */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(15);
 
     private final Supplier<TokenStore> opener;
     private final ExecutorService executor;
@@ -28,6 +32,7 @@ public final class StoreAccess implements AutoCloseable {
     private volatile TokenStore store;
     private volatile StoreHealth health;
     private volatile String openError;
+    private volatile boolean closed;
 
     /** @param opener opens the store (blocking; runs on {@code executor}) */
     public StoreAccess(Supplier<TokenStore> opener, ExecutorService executor, OAuthMetrics metrics) {
@@ -64,6 +69,9 @@ public final class StoreAccess implements AutoCloseable {
         }
         synchronized (openLock) {
             if (store == null) {
+                if (closed) {
+                    throw new TokenStoreUnavailableException("the token store is closed", null);
+                }
                 try {
                     store = opener.get();
                     openError = null;
@@ -71,6 +79,11 @@ public final class StoreAccess implements AutoCloseable {
                     openError = e.getMessage();
                     log.error("the token store cannot be opened: {}", e.getMessage());
                     throw new TokenStoreUnavailableException("the token store cannot be opened: " + e.getMessage(), e);
+                }
+                if (closed) {
+                    // close() gave up waiting for this open: the store it missed is closed here instead.
+                    closeOpened();
+                    throw new TokenStoreUnavailableException("the token store is closed", null);
                 }
             }
             return store;
@@ -106,10 +119,33 @@ public final class StoreAccess implements AutoCloseable {
         return openError;
     }
 
+    /**
+     * Stops the store's threads and closes the store. An open or a call still running is waited for (up to
+     * {@link #CLOSE_WAIT}): a store opened after close() returned would write to a data directory its owner may
+     * already be deleting (the demo deletes its own at exit).
+     */
     @Override
     public void close() {
+        closed = true;
         executor.shutdownNow();
-        TokenStore opened = store;
+        try {
+            if (!executor.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("the token store's calls did not stop within {} s; closing it under them",
+                        CLOSE_WAIT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeOpened();
+    }
+
+    /** Closes the store once, whichever of close() and a late open gets here first. */
+    private void closeOpened() {
+        TokenStore opened;
+        synchronized (this) {
+            opened = store;
+            store = null;
+        }
         if (opened != null) {
             opened.close();
         }
