@@ -11,7 +11,8 @@
 # usage: benchmarks/load/compare.sh [--quick] [--rounds N] [--duration S] [--warmup S] [--connections N]
 #                                   [--peers "direct haproxy haproxy-jwt open auth"] [--jfr FILE] [--out PREFIX]
 #                                   [--baseline-jar JAR] [--syscalls]
-# --jfr records the proxy with Java Flight Recorder (profile settings) into FILE, written when it stops.
+# --jfr records the proxy with Java Flight Recorder (profile settings, CPU samples every 1 ms) into FILE, written when
+#   it stops.
 # --syscalls counts each server's system calls per request with strace -c -f over a short run (slow under
 #   strace, so only the counts are used), then exits without the throughput rounds.
 # --baseline-jar runs a second proxy from JAR (e.g. the previous commit's runagents.jar) on the same conf and adds
@@ -142,7 +143,7 @@ haproxy -c -q -f "$work/haproxy.cfg"
 "${server[@]}" haproxy -db -f "$work/haproxy.cfg" & haproxy_pid=$!; pids+=($!)
 sleep 0.5 # the proxy fetches its JWKS from nginx at start
 java_opts="${RUNAGENTS_JAVA_OPTS:-} -Xms512m -Xmx512m -XX:+AlwaysPreTouch"
-[ -n "$jfr" ] && java_opts="$java_opts -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$jfr"
+[ -n "$jfr" ] && java_opts="$java_opts -XX:StartFlightRecording=settings=profile,jdk.ExecutionSample#period=1ms,dumponexit=true,filename=$jfr"
 RUNAGENTS_JAVA_OPTS="$java_opts" \
   "${server[@]}" "$root/bin/runagents" serve --config "$work/conf" >"$work/proxy.log" 2>&1 & proxy_pid=$!; pids+=($!)
 base_pid=""
