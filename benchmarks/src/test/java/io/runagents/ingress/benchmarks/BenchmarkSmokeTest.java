@@ -43,13 +43,15 @@ class BenchmarkSmokeTest {
         Collection<RunResult> results = new Runner(new OptionsBuilder()
                 .include(IngressPipelineBenchmark.class.getSimpleName())
                 .include(TokenCacheContentionBenchmark.class.getSimpleName())
+                .include(HeadCodecBenchmark.class.getSimpleName())
                 .param("route", "authenticated")
                 .forks(0)
                 .warmupIterations(1).warmupTime(TimeValue.milliseconds(200))
                 .measurementIterations(1).measurementTime(TimeValue.milliseconds(300))
                 .shouldFailOnError(true)
                 .build()).run();
-        assertThat(results).hasSize(3); // the pipeline, and the cache on the same and on distinct tokens
+        // the pipeline, the cache on the same and on distinct tokens, and the four head codec cases
+        assertThat(results).hasSize(7);
         for (RunResult result : results) {
             assertThat(result.getPrimaryResult().getSampleCount()).isPositive();
         }

@@ -1,0 +1,122 @@
+package io.runagents.ingress.benchmarks;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestEncoder;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
+import io.runagents.ingress.config.model.Limits;
+import io.runagents.ingress.core.http.ProxyHeaders;
+import io.runagents.ingress.core.http.ServerCodecs;
+import io.runagents.ingress.jwt.AuthResult;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What the longer heads of the authenticated route cost Netty's HTTP codec, apart from everything else the proxy
+ * does (issue 15: the authenticated route should cost the open route's CPU). {@code decode} is the server codec
+ * the listeners use turning the client's head into objects (and writing a bodiless answer, the same on both
+ * routes); {@code encodeUpstream} is the request encoder writing
+ * the head the agent receives (on the authenticated route: without {@code Authorization}, with
+ * {@code X-End-User-ID} and a real signed {@code X-End-User-Context}); {@code setContext*} is setting that context
+ * into headers that validate values, as the decoded request's do, and into headers that do not. The heads are those
+ * of {@link BlockingHttpClient#get} with a real RS256 token; the proxy's own request edits (forwarding headers,
+ * request id) are left out, being the same on both routes.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Dio.netty.leakDetection.level=disabled"})
+@State(Scope.Thread)
+public class HeadCodecBenchmark {
+    @Param({"open", "authenticated"})
+    public String route;
+
+    private ByteBuf clientHead;
+    private EmbeddedChannel server;
+    private EmbeddedChannel upstream;
+    private HttpRequest decoded;
+    private AsciiString context;
+    private final HttpHeaders validating = DefaultHttpHeadersFactory.headersFactory().newHeaders();
+    private final HttpHeaders notValidating =
+            DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders();
+
+    @Setup(Level.Trial)
+    public void start(AuthenticateBenchmark.Hit hit) {
+        boolean authenticated = route.equals("authenticated");
+        clientHead = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(BlockingHttpClient.get(
+                authenticated ? PipelineFixture.AUTH_PATH : PipelineFixture.OPEN_PATH, PipelineFixture.HOST,
+                authenticated ? hit.token : null)));
+        AuthResult.Authenticated user = (AuthResult.Authenticated) hit.fixture.authenticator.authenticate(hit.token);
+        context = hit.contexts.contextFor(user, "assistant", 60).headerValue();
+        server = new EmbeddedChannel(ServerCodecs.of(Limits.DEFAULTS));
+        upstream = new EmbeddedChannel(new HttpRequestEncoder());
+        decoded = decode();
+        if (authenticated) {
+            decoded.headers().remove(HttpHeaderNames.AUTHORIZATION);
+            decoded.headers().set(ProxyHeaders.X_END_USER_ID, ProxyHeaders.utf8(user.userId()));
+            decoded.headers().set(ProxyHeaders.X_END_USER_CONTEXT, context);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() {
+        server.finishAndReleaseAll();
+        upstream.finishAndReleaseAll();
+    }
+
+    /** The server codec counts requests awaiting an answer (HEAD, pipelining), so each decode is answered. */
+    @Benchmark
+    public HttpRequest decode() {
+        server.writeInbound(clientHead.duplicate());
+        HttpRequest request = server.readInbound();
+        ReferenceCountUtil.release(server.readInbound()); // the empty LastHttpContent
+        server.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT,
+                Unpooled.EMPTY_BUFFER));
+        ReferenceCountUtil.release(server.readOutbound());
+        return request;
+    }
+
+    @Benchmark
+    public int encodeUpstream() {
+        upstream.writeOutbound(decoded, LastHttpContent.EMPTY_LAST_CONTENT);
+        int bytes = 0;
+        for (Object out; (out = upstream.readOutbound()) != null; ) {
+            bytes += ((ByteBuf) out).readableBytes();
+            ((ByteBuf) out).release();
+        }
+        return bytes;
+    }
+
+    @Benchmark
+    public HttpHeaders setContextValidated() {
+        return validating.set(ProxyHeaders.X_END_USER_CONTEXT, context);
+    }
+
+    @Benchmark
+    public HttpHeaders setContextNotValidated() {
+        return notValidating.set(ProxyHeaders.X_END_USER_CONTEXT, context);
+    }
+}
