@@ -30,10 +30,14 @@ public sealed interface RefreshOutcome permits RefreshOutcome.Refreshed, Refresh
         }
     }
 
-    /** The refresh call failed; {@code kept} is unchanged in the store: answer 502 {@code token_refresh_failed}. */
-    record Failed(Grant kept, String detail) implements RefreshOutcome {
+    /**
+     * The refresh call failed; {@code kept} is unchanged in the store: answer 502 {@code token_refresh_failed}.
+     * {@code reason} and {@code detail} are {@link RefreshResult.Failed}'s.
+     */
+    record Failed(Grant kept, String reason, String detail) implements RefreshOutcome {
         public Failed {
             Objects.requireNonNull(kept, "kept");
+            Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(detail, "detail");
         }
     }

@@ -22,10 +22,13 @@ public sealed interface RefreshResult permits RefreshResult.Rotated, RefreshResu
     /**
      * Any other failure (other 4xx, 429, 5xx, timeout): the grant is kept as it was.
      *
-     * @param detail a short description for the caller's logs; never token content
+     * @param reason an error code for the audit trail and metrics ({@code timeout}, {@code http_503},
+     *               {@code invalid_client}, ...)
+     * @param detail a short description for the caller's answer and logs; never token content
      */
-    record Failed(String detail) implements RefreshResult {
+    record Failed(String reason, String detail) implements RefreshResult {
         public Failed {
+            Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(detail, "detail");
         }
     }

@@ -134,7 +134,8 @@ public final class ConsentFlow {
     private CallbackAnswer exchanged(GrantKey key, ToolAuth.OAuth2 auth, ConsentSettings settings,
                                      TokenEndpoint.Answer answer, ConsentAudit.Cause cause) {
         if (!(answer instanceof TokenEndpoint.Answer.Tokens issued)) {
-            String reason = answer instanceof TokenEndpoint.Answer.Refused refused ? refused.error() : "exchange_failed";
+            String reason = answer instanceof TokenEndpoint.Answer.Refused refused ? refused.error()
+                    : ((TokenEndpoint.Answer.Failed) answer).reason();
             if (answer instanceof TokenEndpoint.Answer.Refused refused && refused.configurationError()) {
                 log.error("tool {}: its token endpoint refused the proxy's client ({}): check clientId and "
                         + "clientSecretEnv", key.tool(), ConsentAudit.errorCode(refused.error()));

@@ -188,7 +188,7 @@ public final class GrantTokens {
             return new NeedsConsent("invalid_grant");
         }
         if (outcome instanceof RefreshOutcome.Failed failed) {
-            audit.event(Decision.REFRESH_FAILED, key, cause, 502, failed.detail());
+            audit.event(Decision.REFRESH_FAILED, key, cause, 502, failed.reason());
             audit.metrics().refresh(key.tool(), "failed");
             return new Access.RefreshFailed(failed.detail());
         }
@@ -222,9 +222,13 @@ public final class GrantTokens {
                 log.error("tool {}: configuration error: its token endpoint answered {} to a refresh: check clientId "
                         + "and clientSecretEnv", current.key().tool(), ConsentAudit.errorCode(refused.error()));
             }
-            return new RefreshResult.Failed(ConsentAudit.errorCode(refused.error()));
+            String error = ConsentAudit.errorCode(refused.error());
+            return new RefreshResult.Failed(error, error);
         }
-        return new RefreshResult.Failed(((TokenEndpoint.Answer.Failed) answer).detail());
+        TokenEndpoint.Answer.Failed failed = (TokenEndpoint.Answer.Failed) answer;
+        log.warn("tool {}: refreshing {}'s access token failed: {}", current.key().tool(), current.key().userId(),
+                failed.detail());
+        return new RefreshResult.Failed(failed.reason(), failed.detail());
     }
 
     private Access.Token remember(Grant grant) {

@@ -85,8 +85,17 @@ public final class TokenEndpoint {
             }
         }
 
-        /** Anything else: 5xx, 429, a timeout, garbage, an oversized or non-Bearer answer. Never token content. */
-        record Failed(String detail) implements Answer {
+        /**
+         * Anything else: 5xx, 429, a timeout, garbage, an oversized or non-Bearer answer. Never token content.
+         *
+         * @param reason what the audit trail records: {@code timeout}, {@code unreachable}, {@code http_<status>},
+         *               {@code invalid_response} or {@code misconfigured} (no client secret)
+         * @param detail the same in words, for the caller's answer and the logs
+         */
+        record Failed(String reason, String detail) implements Answer {
+            static Failed invalidResponse(String detail) {
+                return new Failed("invalid_response", detail);
+            }
         }
     }
 
@@ -141,12 +150,12 @@ public final class TokenEndpoint {
         try {
             request = post(tool, tool.tokenUrl(), form);
         } catch (IllegalStateException e) {
-            return CompletableFuture.completedFuture(new Answer.Failed(e.getMessage()));
+            return CompletableFuture.completedFuture(new Answer.Failed("misconfigured", e.getMessage()));
         }
         return http.sendAsync(request, info -> new BoundedBody(MAX_ANSWER_BYTES, info, Oversized::new))
                 .thenApply(response -> judge(response.statusCode(), response.body()))
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .exceptionally(failure -> new Answer.Failed(describe(failure)));
+                .exceptionally(TokenEndpoint::failed);
     }
 
     /** A form POST with the tool's client authentication (RFC 6749 section 2.3.1). */
@@ -188,17 +197,17 @@ public final class TokenEndpoint {
             return new Answer.Refused(json.get("error").asText(), status);
         }
         if (status != 200) {
-            return new Answer.Failed("HTTP " + status);
+            return new Answer.Failed("http_" + status, "HTTP " + status);
         }
         if (json == null || !json.isObject()) {
-            return new Answer.Failed("the answer is not a JSON object");
+            return Answer.Failed.invalidResponse("the answer is not a JSON object");
         }
         JsonNode access = json.path("access_token");
         if (!access.isTextual() || access.asText().isEmpty()) {
-            return new Answer.Failed("the answer has no access_token");
+            return Answer.Failed.invalidResponse("the answer has no access_token");
         }
         if (!json.path("token_type").asText("").toLowerCase(Locale.ROOT).equals("bearer")) {
-            return new Answer.Failed("the answer's token_type is not Bearer");
+            return Answer.Failed.invalidResponse("the answer's token_type is not Bearer");
         }
         JsonNode refresh = json.path("refresh_token");
         JsonNode expiresIn = json.path("expires_in");
@@ -214,15 +223,15 @@ public final class TokenEndpoint {
         return new ArrayList<>(Arrays.stream(scope.trim().split(" +")).filter(s -> !s.isEmpty()).distinct().toList());
     }
 
-    private static String describe(Throwable failure) {
+    private static Answer failed(Throwable failure) {
         Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof Oversized) {
-            return "the answer is over " + MAX_ANSWER_BYTES + " bytes";
+            return Answer.Failed.invalidResponse("the answer is over " + MAX_ANSWER_BYTES + " bytes");
         }
         if (cause instanceof java.util.concurrent.TimeoutException
                 || cause instanceof java.net.http.HttpTimeoutException) {
-            return "no answer in time";
+            return new Answer.Failed("timeout", "no answer in time");
         }
-        return "the request failed: " + cause.getClass().getSimpleName();
+        return new Answer.Failed("unreachable", "the request failed: " + cause.getClass().getSimpleName());
     }
 }

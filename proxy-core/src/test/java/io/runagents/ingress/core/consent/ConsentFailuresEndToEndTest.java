@@ -135,7 +135,10 @@ class ConsentFailuresEndToEndTest {
         assertThat(drive.toolCalls()).as("the tool saw Bob's call only").hasSize(toolCalls + 1);
         assertThat(fixture.get("/oauth/grants", alice).body()).as("the grant is kept").contains("\"tool\":\"drive\"");
         await().untilAsserted(() -> assertThat(fixture.consentLines("refresh_failed")).singleElement()
-                .satisfies(line -> assertThat(line.path("status").asInt()).isEqualTo(502)));
+                .satisfies(line -> {
+                    assertThat(line.path("status").asInt()).isEqualTo(502);
+                    assertThat(line.path("reason").asText()).isEqualTo("timeout");
+                }));
     }
 
     @ParameterizedTest
@@ -280,7 +283,7 @@ class ConsentFailuresEndToEndTest {
         assertThat(fixture.get("/oauth/grants", alice).body()).isEqualTo("{\"grants\":[]}");
         assertConsentRequired(fixture.callTool(fixture.contextFor(alice), WHOAMI));
         assertThat(drive.toolCalls()).isEmpty();
-        String reason = failure == TokenEndpointFailure.ERROR_WITH_200 ? "bad_verification_code" : "exchange_failed";
+        String reason = failure == TokenEndpointFailure.ERROR_WITH_200 ? "bad_verification_code" : "invalid_response";
         await().untilAsserted(() -> assertThat(fixture.consentLines("denied")).singleElement()
                 .satisfies(line -> assertThat(line.path("reason").asText()).isEqualTo(reason)));
     }

@@ -125,10 +125,10 @@ class TokenEndpointTest {
         assertThat(answer).isInstanceOfAny(TokenEndpoint.Answer.Failed.class, TokenEndpoint.Answer.Refused.class);
         assertThat(answer.toString()).doesNotContain("at_not_issued", code[0], code[1]);
         if (failure == TokenEndpointFailure.HANG) {
-            assertThat(answer).isEqualTo(new TokenEndpoint.Answer.Failed("no answer in time"));
+            assertThat(answer).isEqualTo(new TokenEndpoint.Answer.Failed("timeout", "no answer in time"));
         }
         if (failure == TokenEndpointFailure.OVERSIZED || failure == TokenEndpointFailure.OVERSIZED_CHUNKED) {
-            assertThat(answer).isEqualTo(new TokenEndpoint.Answer.Failed("the answer is over 65536 bytes"));
+            assertThat(answer).isEqualTo(new TokenEndpoint.Answer.Failed("invalid_response", "the answer is over 65536 bytes"));
         }
     }
 
@@ -147,7 +147,7 @@ class TokenEndpointTest {
         TokenEndpoint noSecrets = new TokenEndpoint(executor, Duration.ofSeconds(1), name -> null, CLOCK);
         TokenEndpoint.Answer answer = noSecrets.refresh(tool(ToolAuth.TokenEndpointAuth.CLIENT_SECRET_BASIC),
                 Secret.of("rt")).get(5, TimeUnit.SECONDS);
-        assertThat(answer).isEqualTo(new TokenEndpoint.Answer.Failed(
+        assertThat(answer).isEqualTo(new TokenEndpoint.Answer.Failed("misconfigured",
                 "the tool's client secret is not configured (environment variable DRIVE_SECRET)"));
         assertThat(server.tokenRequests()).isEmpty();
     }

@@ -170,7 +170,8 @@ public final class JdbcTokenStore implements TokenStore {
                         grants.delete(c, key);
                         return new RefreshOutcome.Ended(grant);
                     }
-                    return new RefreshOutcome.Failed(grant, ((RefreshResult.Failed) result).detail());
+                    RefreshResult.Failed failed = (RefreshResult.Failed) result;
+                    return new RefreshOutcome.Failed(grant, failed.reason(), failed.detail());
                 }));
     }
 

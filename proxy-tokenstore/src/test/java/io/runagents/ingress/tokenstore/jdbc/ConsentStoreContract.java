@@ -245,7 +245,7 @@ abstract class ConsentStoreContract extends StoreTestBase {
             TokenStore store = open(TestKeys.K1);
             store.replace(ALICE, new TokenSet(access, refresh, clock.instant(), null));
             store.load(ALICE);
-            store.refresh(ALICE, g -> true, g -> new RefreshResult.Failed("HTTP 503"));
+            store.refresh(ALICE, g -> true, g -> new RefreshResult.Failed("http_503", "HTTP 503"));
             store.refresh(ALICE, g -> true, g -> new RefreshResult.Rotated(
                     new TokenSet(rotatedAccess, rotatedRefresh, null, null)));
             store.createConsent(ALICE, state, verifier, TTL);

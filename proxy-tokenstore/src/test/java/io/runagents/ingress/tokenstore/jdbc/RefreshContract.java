@@ -105,8 +105,8 @@ abstract class RefreshContract extends StoreTestBase {
         TokenStore store = open(TestKeys.K1);
         store.replace(ALICE, tokens("a", "r", clock.instant()));
         Grant before = store.load(ALICE).found().orElseThrow();
-        RefreshOutcome outcome = store.refresh(ALICE, expiring, g -> new RefreshResult.Failed("HTTP 503"));
-        assertThat(outcome).isEqualTo(new RefreshOutcome.Failed(before, "HTTP 503"));
+        RefreshOutcome outcome = store.refresh(ALICE, expiring, g -> new RefreshResult.Failed("http_503", "HTTP 503"));
+        assertThat(outcome).isEqualTo(new RefreshOutcome.Failed(before, "http_503", "HTTP 503"));
         assertThat(store.load(ALICE).found().orElseThrow()).isEqualTo(before);
     }
 
@@ -149,7 +149,7 @@ abstract class RefreshContract extends StoreTestBase {
             Future<RefreshOutcome> stuck = leader.submit(() -> a.refresh(ALICE, expiring, g -> {
                 inCall.countDown();
                 awaitQuietly(release);
-                return new RefreshResult.Failed("timeout");
+                return new RefreshResult.Failed("timeout", "no answer in time");
             }));
             assertThat(inCall.await(10, TimeUnit.SECONDS)).isTrue();
             AtomicInteger waiterCalls = new AtomicInteger();
