@@ -5,6 +5,8 @@
 #   haproxy-jwt   HAProxy with an RS256 jwt_verify rule (plus iss/aud/exp checks) on every request
 #   open          this proxy, open route
 #   auth          this proxy, authenticated route with a valid RS256 token (X-End-User-ID + signed context)
+#   open-token    (only when named in --peers) the open route with the same token sent: the longer head in and out
+#                 without any identity work, to tell the cost of the bytes from the cost of the checks
 # Closed-loop rounds alternate the peers (A B C D E, A B C D E, ...) so machine drift hits all alike; then an
 # open-loop run at 50% of the authenticated route's max throughput shows the latency the proxy adds.
 #
@@ -175,6 +177,7 @@ peer_args() { # name -> LoadGen target arguments
     haproxy) echo "--url http://127.0.0.1:$hap_plain/hello" ;;
     haproxy-jwt) echo "--url http://127.0.0.1:$hap_jwt/hello --token-file $work/token.txt" ;;
     open) echo "--url http://127.0.0.1:$ingress/open/hello --host bench.example.test" ;;
+    open-token) echo "--url http://127.0.0.1:$ingress/open/hello --host bench.example.test --token-file $work/token.txt" ;;
     auth) echo "--url http://127.0.0.1:$ingress/auth/hello --host bench.example.test --token-file $work/token.txt" ;;
     open-base) echo "--url http://127.0.0.1:$base_ingress/open/hello --host bench.example.test" ;;
     auth-base) echo "--url http://127.0.0.1:$base_ingress/auth/hello --host bench.example.test --token-file $work/token.txt" ;;
@@ -185,7 +188,7 @@ server_pid() {
   case "$1" in
     direct) pgrep -P "$nginx_pid" | head -1 ;;
     haproxy|haproxy-jwt) echo "$haproxy_pid" ;;
-    open|auth) echo "$proxy_pid" ;;
+    open|open-token|auth) echo "$proxy_pid" ;;
     open-base|auth-base) echo "$base_pid" ;;
   esac
 }
