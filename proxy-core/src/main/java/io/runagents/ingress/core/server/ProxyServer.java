@@ -245,6 +245,11 @@ public final class ProxyServer implements AutoCloseable {
         return connector;
     }
 
+    /** The consent parts: their flow, tokens, grants and sweep. */
+    public Consents consents() {
+        return consents;
+    }
+
     public ConnectionTracker ingressConnections() {
         return ingressTracker;
     }

@@ -310,6 +310,48 @@ class ConsentFailuresEndToEndTest {
     }
 
     @Test
+    void aConsentCodeCompletedForAnotherToolIsAMismatchAndItsTokensAreRevoked() throws Exception {
+        fixture.start();
+        String code = fixture.consentCodeFromCallback(fixture.consentAt(fixture.startConsent(alice), "alice-at-drive"));
+        IssuedTokens issued = drive.issuedTokens().get(0);
+
+        // The same user, another tool: attaching Alice's drive account to that tool would be the wrong grant.
+        RawHttp.Response other = fixture.post("/oauth/consent/" + ConsentFixture.OTHER_TOOL + "/complete", alice,
+                "{\"consent_code\":\"" + code + "\"}");
+        assertError(other, 403, "consent_user_mismatch");
+        // The refresh token is revoked, which ends its access tokens too (RFC 7009 section 2.1).
+        await().untilAsserted(() -> assertThat(drive.revocations()).extracting(StubAuthorizationServer.Revocation::token)
+                .containsExactly(issued.refreshToken()));
+        assertError(fixture.complete(alice, code), 400, "invalid_consent_code");
+        assertThat(fixture.get("/oauth/grants", alice).body()).isEqualTo("{\"grants\":[]}");
+        assertConsentRequired(fixture.callTool(fixture.contextFor(alice), WHOAMI));
+        assertThat(drive.toolCalls()).isEmpty();
+        await().untilAsserted(() -> assertThat(fixture.consentLines("mismatch")).singleElement().satisfies(line -> {
+            assertThat(line.path("tool").asText()).isEqualTo(ConsentFixture.TOOL);
+            assertThat(line.path("status").asInt()).isEqualTo(403);
+        }));
+    }
+
+    @Test
+    void aPendingGrantNobodyCompletedIsRevokedUpstreamOnceItExpires() throws Exception {
+        fixture.consent(null, 2, 3000).start();
+        String code = fixture.consentCodeFromCallback(fixture.consentAt(fixture.startConsent(alice), "alice-at-drive"));
+        IssuedTokens issued = drive.issuedTokens().get(0);
+        assertThat(drive.revocations()).isEmpty();
+
+        // The sweep runs every 30 s; the test runs it at once, until the pending grant's 2 s are over.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            fixture.proxy().consents().sweep();
+            assertThat(drive.revocations()).extracting(StubAuthorizationServer.Revocation::token)
+                    .containsExactly(issued.refreshToken());
+        });
+        assertError(fixture.complete(alice, code), 400, "invalid_consent_code");
+        assertThat(fixture.get("/oauth/grants", alice).body()).isEqualTo("{\"grants\":[]}");
+        fixture.proxy().consents().sweep();
+        assertThat(drive.revocations()).as("revoked once").hasSize(1);
+    }
+
+    @Test
     void aCallbackWithoutExactlyOneStateOrACompletionWithoutAKnownCodeIsRefused() throws Exception {
         fixture.start();
         String state = fixture.rememberSecret(ConsentRedirect.of(fixture.startConsent(alice)).state());

@@ -53,6 +53,8 @@ import org.slf4j.LoggerFactory;
 public final class ConsentFixture implements AutoCloseable {
     public static final String CALLBACK = "http://127.0.0.1:1/oauth/callback";
     public static final String TOOL = "drive";
+    /** A second tool with the same authorization server and client: a consent for one is not one for the other. */
+    public static final String OTHER_TOOL = "drive-archive";
     private static final String CLIENT_SECRET = "drive-secret";
     private static final String HOST = "portal.example.test";
     private static final RSAKey IDP_KEY = TestKeys.rsa();
@@ -139,12 +141,13 @@ public final class ConsentFixture implements AutoCloseable {
         Tool tool = new Tool(TOOL, drive.toolBaseUrl(), new ToolAuth.OAuth2(drive.authorizationUrl(),
                 drive.tokenUrl(), "proxy", "DRIVE_SECRET", List.of("files.read"),
                 ToolAuth.TokenEndpointAuth.CLIENT_SECRET_BASIC, drive.revocationUrl(), toolIssuer, null));
+        Tool other = new Tool(OTHER_TOOL, drive.toolBaseUrl(), tool.auth());
         ProxySettings d = ProxySettings.DEFAULTS;
         ProxySettings settings = new ProxySettings(TestConfigs.LOOPBACK, dataDir, d.tls(), Limits.DEFAULTS, d.jwks(),
                 d.tokenCache(), audit, d.identityContext(), tokenStore, d.admin(), consent);
         ConfigSnapshot snapshot = new ConfigSnapshot(1, Instant.now(), settings,
                 List.of(TestTokens.provider("corp", jwks.uri(), List.of("company.com"))), List.of(assistant),
-                List.of(tool), List.of());
+                List.of(tool, other), List.of());
         String key = tokenKey;
         String password = databasePassword;
         return ProxyServer.start(snapshot, 2, contextKey, name -> switch (name) {
