@@ -49,27 +49,10 @@ backend=18480 hap_plain=18481 hap_jwt=18482 ingress=18490 base_ingress=18495
 [ -n "$baseline_jar" ] && peers+=(open-base auth-base)
 java -cp "$jar" io.runagents.ingress.benchmarks.load.BenchCredentials "$work" >/dev/null
 token="$(cat "$work/token.txt")"
-chmod 755 "$work" && chmod 644 "$work/jwks.json" # nginx's workers run unprivileged
 
-mkdir -p "$work/nginx-tmp" "$work/conf/identity-providers" "$work/conf/agents"
-cat >"$work/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx-tmp; proxy_temp_path $work/nginx-tmp; fastcgi_temp_path $work/nginx-tmp;
-  uwsgi_temp_path $work/nginx-tmp; scgi_temp_path $work/nginx-tmp;
-  keepalive_requests 10000000;
-  keepalive_timeout 300s;
-  server {
-    listen 127.0.0.1:$backend;
-    location = /jwks.json { root $work; default_type application/json; }
+mkdir -p "$work/conf/identity-providers" "$work/conf/agents"
+nginx_conf <<EOF
     location / { default_type text/plain; return 200 "ok\n"; }
-  }
-}
 EOF
 
 cat >"$work/haproxy.cfg" <<EOF

@@ -39,24 +39,9 @@ api_key="bench-key-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 head -c 24 /dev/urandom | base64 | tr -d '=+/\n' >"$work/access-token.txt"
 access_token="$(cat "$work/access-token.txt")"
 token_key="k1:$(head -c 32 /dev/urandom | base64)"
-chmod 755 "$work" && chmod 644 "$work/jwks.json" # nginx's workers run unprivileged
 
-mkdir -p "$work/nginx-tmp" "$work/conf/identity-providers" "$work/conf/agents" "$work/conf/tools"
-cat >"$work/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx-tmp; proxy_temp_path $work/nginx-tmp; fastcgi_temp_path $work/nginx-tmp;
-  uwsgi_temp_path $work/nginx-tmp; scgi_temp_path $work/nginx-tmp;
-  keepalive_requests 10000000;
-  keepalive_timeout 300s;
-  server {
-    listen 127.0.0.1:$backend;
-    location = /jwks.json { root $work; default_type application/json; }
+mkdir -p "$work/conf/identity-providers" "$work/conf/agents" "$work/conf/tools"
+nginx_conf <<EOF
     # The agent: answers the identity context it was given, which the egress peers then send.
     location = /context { default_type text/plain; return 200 "\$http_x_end_user_context"; }
     location /keyed/ {
@@ -70,8 +55,6 @@ http {
       return 200 "ok\n";
     }
     location / { default_type text/plain; return 200 "ok\n"; }
-  }
-}
 EOF
 
 cat >"$work/conf/proxy.yaml" <<EOF

@@ -31,6 +31,31 @@ load_setup() {
   fi
 }
 
+nginx_conf() { # < locations: $work/nginx.conf, one worker on 127.0.0.1:$backend serving $work/jwks.json and them
+  mkdir -p "$work/nginx-tmp"
+  chmod 755 "$work" && chmod 644 "$work/jwks.json" # nginx's workers run unprivileged
+  {
+    cat <<EOF
+worker_processes 1;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx-tmp; proxy_temp_path $work/nginx-tmp; fastcgi_temp_path $work/nginx-tmp;
+  uwsgi_temp_path $work/nginx-tmp; scgi_temp_path $work/nginx-tmp;
+  keepalive_requests 10000000;
+  keepalive_timeout 300s;
+  server {
+    listen 127.0.0.1:$backend;
+    location = /jwks.json { root $work; default_type application/json; }
+EOF
+    cat
+    printf '  }\n}\n'
+  } >"$work/nginx.conf"
+}
+
 load_cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
