@@ -1,6 +1,7 @@
 # Reads LoadGen's key=value lines (closed loop, several rounds per peer) and prints, per peer, the median
 # req/s, p50, p99 and server CPU per request over the rounds, then the ratios the issue's targets are stated
-# in: of req/s, and of requests per CPU second of the peer's own process (cpu_us; robust on a busy machine).
+# in: of req/s, and of requests per CPU second of the peer's own process (cpu_us; robust on a busy machine). A
+# target is judged on the second, as the issue states them.
 # of_sys is the part of cpu_us spent in the kernel.
 function field(name,   i, kv) {
   for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == name) return kv[2] }
@@ -23,7 +24,7 @@ function ratio(a, b, target,   r, c) {
   r = med[a] / med[b]
   c = (medcpu[a] > 0) ? medcpu[b] / medcpu[a] : 0
   printf "  %-22s %6.2fx req/s  %6.2fx req per CPU-s%s\n", a " / " b, r, c, \
-    (target == "" ? "" : sprintf("   (target >= %s)%s", target, (r >= target) ? "" : "   NOT MET"))
+    (target == "" ? "" : sprintf("   (target >= %s)%s", target, (c >= target) ? "" : "   NOT MET"))
 }
 END {
   printf "%-12s %9s %9s %9s %11s %8s   %s\n", "peer", "req/s", "p50_us", "p99_us", "cpu_us/req", "of_sys", "req/s of each round"
@@ -34,7 +35,7 @@ END {
       (bad[p] ? "  (" bad[p] " failed)" : "")
   }
   print "ratios (medians):"
-  ratio("auth", "haproxy", 1.0)
+  ratio("auth", "haproxy", 0.95)
   ratio("auth", "haproxy-jwt", 3.0)
   ratio("auth", "open", 0.95)
   ratio("open-token", "open", "")  # what the longer head alone costs
