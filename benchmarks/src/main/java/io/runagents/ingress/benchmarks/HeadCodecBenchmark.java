@@ -35,13 +35,13 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What the longer heads of the authenticated route cost Netty's HTTP codec, apart from everything else the proxy
- * does (issue 15: the authenticated route should cost the open route's CPU). {@code decode} is the server codec
- * the listeners use turning the client's head into objects (and writing a bodiless answer, the same on both
- * routes); {@code encodeUpstream} is the request encoder writing
- * the head the agent receives (on the authenticated route: without {@code Authorization}, with
- * {@code X-End-User-ID} and a real signed {@code X-End-User-Context}); {@code setContext*} is setting that context
- * into headers that validate values, as the decoded request's do, and into headers that do not. The heads are those
- * of {@link BlockingHttpClient#get} with a real RS256 token; the proxy's own request edits (forwarding headers,
+ * does (issue 15: the authenticated route should cost the open route's CPU). Per route: {@code decode} is the
+ * server codec the listeners use turning the client's head into objects (and writing a bodiless answer, the same
+ * on both routes); {@code encodeUpstream} is the request encoder writing the head the agent receives (on the
+ * authenticated route: without {@code Authorization}, with {@code X-End-User-ID} and a real signed
+ * {@code X-End-User-Context}). Once: {@code setContext*} is setting that context into headers that validate
+ * values, as the decoded request's do, and into headers that do not. The heads are those of
+ * {@link BlockingHttpClient#get} with a real RS256 token; the proxy's own request edits (forwarding headers,
  * request id) are left out, being the same on both routes.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -49,61 +49,90 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"-Dio.netty.leakDetection.level=disabled"})
-@State(Scope.Thread)
 public class HeadCodecBenchmark {
-    @Param({"open", "authenticated"})
-    public String route;
 
-    private ByteBuf clientHead;
-    private EmbeddedChannel server;
-    private EmbeddedChannel upstream;
-    private HttpRequest decoded;
-    private AsciiString context;
-    private final HttpHeaders validating = DefaultHttpHeadersFactory.headersFactory().newHeaders();
-    private final HttpHeaders notValidating =
-            DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders();
+    /** Each route's heads, for {@code decode} and {@code encodeUpstream}. */
+    @State(Scope.Thread)
+    public static class Heads {
+        @Param({"open", "authenticated"})
+        public String route;
 
-    @Setup(Level.Trial)
-    public void start(AuthenticateBenchmark.Hit hit) {
-        boolean authenticated = route.equals("authenticated");
-        clientHead = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(BlockingHttpClient.get(
-                authenticated ? PipelineFixture.AUTH_PATH : PipelineFixture.OPEN_PATH, PipelineFixture.HOST,
-                authenticated ? hit.token : null)));
-        AuthResult.Authenticated user = (AuthResult.Authenticated) hit.fixture.authenticator.authenticate(hit.token);
-        context = hit.contexts.contextFor(user, "assistant", 60).headerValue();
-        server = new EmbeddedChannel(ServerCodecs.of(Limits.DEFAULTS));
-        upstream = new EmbeddedChannel(new HttpRequestEncoder());
-        decoded = decode();
-        if (authenticated) {
-            decoded.headers().remove(HttpHeaderNames.AUTHORIZATION);
-            decoded.headers().set(ProxyHeaders.X_END_USER_ID, ProxyHeaders.utf8(user.userId()));
-            decoded.headers().set(ProxyHeaders.X_END_USER_CONTEXT, context);
+        /** The client's head, direct as a socket read is; the codec gets duplicates it cannot release. */
+        private ByteBuf head;
+        private ByteBuf clientHead;
+        private EmbeddedChannel server;
+        private EmbeddedChannel upstream;
+        private HttpRequest decoded;
+
+        @Setup(Level.Trial)
+        public void start(AuthenticateBenchmark.Hit hit) {
+            boolean authenticated = route.equals("authenticated");
+            head = Unpooled.directBuffer().writeBytes(BlockingHttpClient.get(
+                    authenticated ? PipelineFixture.AUTH_PATH : PipelineFixture.OPEN_PATH, PipelineFixture.HOST,
+                    authenticated ? hit.token : null));
+            clientHead = Unpooled.unreleasableBuffer(head);
+            server = new EmbeddedChannel(ServerCodecs.of(Limits.DEFAULTS));
+            upstream = new EmbeddedChannel(new HttpRequestEncoder());
+            decoded = decodeAndAnswer(this);
+            if (authenticated) {
+                AuthResult.Authenticated user = user(hit);
+                decoded.headers().remove(HttpHeaderNames.AUTHORIZATION);
+                decoded.headers().set(ProxyHeaders.X_END_USER_ID, ProxyHeaders.utf8(user.userId()));
+                decoded.headers().set(ProxyHeaders.X_END_USER_CONTEXT, context(hit, user));
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            server.finishAndReleaseAll();
+            upstream.finishAndReleaseAll();
+            head.release();
         }
     }
 
-    @TearDown(Level.Trial)
-    public void stop() {
-        server.finishAndReleaseAll();
-        upstream.finishAndReleaseAll();
+    /** The authenticated route's context value, and headers to set it in (the same on every route). */
+    @State(Scope.Thread)
+    public static class Context {
+        private AsciiString value;
+        private final HttpHeaders validating = DefaultHttpHeadersFactory.headersFactory().newHeaders();
+        private final HttpHeaders notValidating =
+                DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders();
+
+        @Setup(Level.Trial)
+        public void start(AuthenticateBenchmark.Hit hit) {
+            value = context(hit, user(hit));
+        }
+    }
+
+    private static AuthResult.Authenticated user(AuthenticateBenchmark.Hit hit) {
+        return (AuthResult.Authenticated) hit.fixture.authenticator.authenticate(hit.token);
+    }
+
+    private static AsciiString context(AuthenticateBenchmark.Hit hit, AuthResult.Authenticated user) {
+        return hit.contexts.contextFor(user, "assistant", 60).headerValue();
+    }
+
+    @Benchmark
+    public HttpRequest decode(Heads h) {
+        return decodeAndAnswer(h);
     }
 
     /** The server codec counts requests awaiting an answer (HEAD, pipelining), so each decode is answered. */
-    @Benchmark
-    public HttpRequest decode() {
-        server.writeInbound(clientHead.duplicate());
-        HttpRequest request = server.readInbound();
-        ReferenceCountUtil.release(server.readInbound()); // the empty LastHttpContent
-        server.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT,
+    private static HttpRequest decodeAndAnswer(Heads h) {
+        h.server.writeInbound(h.clientHead.duplicate());
+        HttpRequest request = h.server.readInbound();
+        ReferenceCountUtil.release(h.server.readInbound()); // the empty LastHttpContent
+        h.server.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT,
                 Unpooled.EMPTY_BUFFER));
-        ReferenceCountUtil.release(server.readOutbound());
+        ReferenceCountUtil.release(h.server.readOutbound());
         return request;
     }
 
     @Benchmark
-    public int encodeUpstream() {
-        upstream.writeOutbound(decoded, LastHttpContent.EMPTY_LAST_CONTENT);
+    public int encodeUpstream(Heads h) {
+        h.upstream.writeOutbound(h.decoded, LastHttpContent.EMPTY_LAST_CONTENT);
         int bytes = 0;
-        for (Object out; (out = upstream.readOutbound()) != null; ) {
+        for (Object out; (out = h.upstream.readOutbound()) != null; ) {
             bytes += ((ByteBuf) out).readableBytes();
             ((ByteBuf) out).release();
         }
@@ -111,12 +140,12 @@ public class HeadCodecBenchmark {
     }
 
     @Benchmark
-    public HttpHeaders setContextValidated() {
-        return validating.set(ProxyHeaders.X_END_USER_CONTEXT, context);
+    public HttpHeaders setContextValidated(Context c) {
+        return c.validating.set(ProxyHeaders.X_END_USER_CONTEXT, c.value);
     }
 
     @Benchmark
-    public HttpHeaders setContextNotValidated() {
-        return notValidating.set(ProxyHeaders.X_END_USER_CONTEXT, context);
+    public HttpHeaders setContextNotValidated(Context c) {
+        return c.notValidating.set(ProxyHeaders.X_END_USER_CONTEXT, c.value);
     }
 }

@@ -31,14 +31,13 @@ public sealed interface RefreshOutcome permits RefreshOutcome.Refreshed, Refresh
     }
 
     /**
-     * The refresh call failed; {@code kept} is unchanged in the store: answer 502 {@code token_refresh_failed}.
-     * {@code reason} and {@code detail} are {@link RefreshResult.Failed}'s.
+     * The refresh call failed as {@code failure} says; {@code kept} is unchanged in the store: answer 502
+     * {@code token_refresh_failed}.
      */
-    record Failed(Grant kept, String reason, String detail) implements RefreshOutcome {
+    record Failed(Grant kept, RefreshResult.Failed failure) implements RefreshOutcome {
         public Failed {
             Objects.requireNonNull(kept, "kept");
-            Objects.requireNonNull(reason, "reason");
-            Objects.requireNonNull(detail, "detail");
+            Objects.requireNonNull(failure, "failure");
         }
     }
 

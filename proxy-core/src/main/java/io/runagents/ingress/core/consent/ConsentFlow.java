@@ -133,18 +133,22 @@ public final class ConsentFlow {
 
     private CallbackAnswer exchanged(GrantKey key, ToolAuth.OAuth2 auth, ConsentSettings settings,
                                      TokenEndpoint.Answer answer, ConsentAudit.Cause cause) {
-        if (!(answer instanceof TokenEndpoint.Answer.Tokens issued)) {
-            String reason = answer instanceof TokenEndpoint.Answer.Refused refused ? refused.error()
-                    : ((TokenEndpoint.Answer.Failed) answer).reason();
-            if (answer instanceof TokenEndpoint.Answer.Refused refused && refused.configurationError()) {
+        if (answer instanceof TokenEndpoint.Answer.Refused refused) {
+            if (refused.configurationError()) {
                 log.error("tool {}: its token endpoint refused the proxy's client ({}): check clientId and "
                         + "clientSecretEnv", key.tool(), ConsentAudit.errorCode(refused.error()));
             } else {
-                log.warn("[{}] consent code exchange for tool {} failed: {}", cause.requestId(), key.tool(),
-                        answer instanceof TokenEndpoint.Answer.Failed failed ? failed.detail() : reason);
+                log.warn("[{}] consent code exchange for tool {} refused: {}", cause.requestId(), key.tool(),
+                        ConsentAudit.errorCode(refused.error()));
             }
-            return denied(key, settings, "server_error", reason, cause);
+            return denied(key, settings, "server_error", refused.error(), cause);
         }
+        if (answer instanceof TokenEndpoint.Answer.Failed failed) {
+            log.warn("[{}] consent code exchange for tool {} failed: {}", cause.requestId(), key.tool(),
+                    failed.detail());
+            return denied(key, settings, "server_error", failed.reason(), cause);
+        }
+        TokenEndpoint.Answer.Tokens issued = (TokenEndpoint.Answer.Tokens) answer;
         TokenSet received = issued.tokens();
         // RFC 6749 section 5.1: no scope in the answer means the scopes asked for were granted.
         TokenSet pending = received.scopes() != null ? received

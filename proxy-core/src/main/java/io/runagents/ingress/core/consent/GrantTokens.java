@@ -188,9 +188,9 @@ public final class GrantTokens {
             return new NeedsConsent("invalid_grant");
         }
         if (outcome instanceof RefreshOutcome.Failed failed) {
-            audit.event(Decision.REFRESH_FAILED, key, cause, 502, failed.reason());
+            audit.event(Decision.REFRESH_FAILED, key, cause, 502, failed.failure().reason());
             audit.metrics().refresh(key.tool(), "failed");
-            return new Access.RefreshFailed(failed.detail());
+            return new Access.RefreshFailed(failed.failure().detail());
         }
         return unusable(key, ((RefreshOutcome.Unusable) outcome).lookup());
     }

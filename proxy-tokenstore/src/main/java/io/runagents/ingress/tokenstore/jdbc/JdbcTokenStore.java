@@ -170,8 +170,7 @@ public final class JdbcTokenStore implements TokenStore {
                         grants.delete(c, key);
                         return new RefreshOutcome.Ended(grant);
                     }
-                    RefreshResult.Failed failed = (RefreshResult.Failed) result;
-                    return new RefreshOutcome.Failed(grant, failed.reason(), failed.detail());
+                    return new RefreshOutcome.Failed(grant, (RefreshResult.Failed) result);
                 }));
     }
 

@@ -105,8 +105,9 @@ abstract class RefreshContract extends StoreTestBase {
         TokenStore store = open(TestKeys.K1);
         store.replace(ALICE, tokens("a", "r", clock.instant()));
         Grant before = store.load(ALICE).found().orElseThrow();
-        RefreshOutcome outcome = store.refresh(ALICE, expiring, g -> new RefreshResult.Failed("http_503", "HTTP 503"));
-        assertThat(outcome).isEqualTo(new RefreshOutcome.Failed(before, "http_503", "HTTP 503"));
+        RefreshResult.Failed failure = new RefreshResult.Failed("http_503", "HTTP 503");
+        RefreshOutcome outcome = store.refresh(ALICE, expiring, g -> failure);
+        assertThat(outcome).isEqualTo(new RefreshOutcome.Failed(before, failure));
         assertThat(store.load(ALICE).found().orElseThrow()).isEqualTo(before);
     }
 
