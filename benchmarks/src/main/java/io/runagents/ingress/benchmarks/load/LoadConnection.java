@@ -19,8 +19,9 @@ import org.HdrHistogram.Histogram;
  * generator must stay cheaper than the servers it measures.
  */
 final class LoadConnection extends ChannelInboundHandlerAdapter {
-    private final LoadPlan plan;
     private final ByteBuf request;
+    /** Set by {@link #begin}, once every connection of the run is up. */
+    private LoadPlan plan;
     final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
     long completed;
     long non2xx;
@@ -37,15 +38,23 @@ final class LoadConnection extends ChannelInboundHandlerAdapter {
     private long inFlightSince = -1;
     private ScheduledFuture<?> timer;
 
-    LoadConnection(LoadPlan plan, ByteBuf request, long firstIntended) {
-        this.plan = plan;
+    LoadConnection(ByteBuf request) {
         this.request = request;
-        this.nextIntended = firstIntended;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+    }
+
+    /**
+     * Starts sending, on this connection's event loop, once all connections are up: a schedule that began before
+     * the last connect would start the run with a backlog the harness made (connecting 32 connections one after
+     * the other takes long enough on a busy machine), and the warm-up would not always drain it.
+     */
+    void begin(LoadPlan plan, long firstIntended) {
+        this.plan = plan;
+        this.nextIntended = firstIntended;
         if (plan.openLoop()) {
             tick();
         } else {
@@ -177,7 +186,7 @@ final class LoadConnection extends ChannelInboundHandlerAdapter {
         if (timer != null) {
             timer.cancel(false);
         }
-        if (System.nanoTime() < plan.endNanos()) {
+        if (plan == null || System.nanoTime() < plan.endNanos()) {
             errors++; // the server closed a keep-alive connection during the run
         }
     }

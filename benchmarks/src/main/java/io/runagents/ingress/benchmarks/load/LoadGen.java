@@ -81,22 +81,26 @@ public final class LoadGen {
         // Each send writes a retained duplicate (released by the write); this reference is released last.
         ByteBuf request = Unpooled.directBuffer().writeBytes(requestBytes(options));
         try {
+            List<LoadConnection> connections = new ArrayList<>();
+            List<Channel> channels = new ArrayList<>();
+            InetSocketAddress address = new InetSocketAddress(options.url().getHost(), port(options.url()));
+            for (int i = 0; i < options.connections(); i++) {
+                LoadConnection connection = new LoadConnection(request);
+                connections.add(connection);
+                channels.add(new Bootstrap().group(group).channel(transport.socketChannel())
+                        .option(ChannelOption.TCP_NODELAY, true)
+                        .handler(connection).connect(address).sync().channel());
+            }
             long start = System.nanoTime();
             long measureFrom = start + (long) (options.warmupSeconds() * 1e9);
             long end = measureFrom + (long) (options.durationSeconds() * 1e9);
             long interval = options.rate() > 0 ? (long) (options.connections() * 1e9 / options.rate()) : 0;
             LoadPlan plan = new LoadPlan(measureFrom, end, interval);
-            List<LoadConnection> connections = new ArrayList<>();
-            List<Channel> channels = new ArrayList<>();
-            InetSocketAddress address = new InetSocketAddress(options.url().getHost(), port(options.url()));
-            for (int i = 0; i < options.connections(); i++) {
+            for (int i = 0; i < connections.size(); i++) {
+                LoadConnection connection = connections.get(i);
                 // Open loop: stagger the connections so that the sends are spread over each interval.
-                LoadConnection connection = new LoadConnection(plan, request,
-                        start + (interval > 0 ? interval * i / options.connections() : 0));
-                connections.add(connection);
-                channels.add(new Bootstrap().group(group).channel(transport.socketChannel())
-                        .option(ChannelOption.TCP_NODELAY, true)
-                        .handler(connection).connect(address).sync().channel());
+                long first = start + (interval > 0 ? interval * i / options.connections() : 0);
+                channels.get(i).eventLoop().execute(() -> connection.begin(plan, first));
             }
             long sleepNanos = end - System.nanoTime();
             if (sleepNanos > 0) {
