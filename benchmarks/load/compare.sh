@@ -12,18 +12,20 @@
 #
 # usage: benchmarks/load/compare.sh [--quick] [--rounds N] [--duration S] [--warmup S] [--connections N]
 #                                   [--peers "direct haproxy haproxy-jwt open auth"] [--jfr FILE] [--out PREFIX]
-#                                   [--baseline-jar JAR] [--syscalls]
+#                                   [--baseline-jar JAR] [--proxy-opts "JVM OPTIONS"] [--syscalls]
 # --jfr records the proxy with Java Flight Recorder (profile settings, CPU samples every 1 ms) into FILE, written when
 #   it stops.
 # --syscalls counts each server's system calls per request with strace -c -f over a short run (slow under
 #   strace, so only the counts are used), then exits without the throughput rounds.
 # --baseline-jar runs a second proxy from JAR (e.g. the previous commit's runagents.jar) on the same conf and adds
 #   the peers open-base and auth-base, so a change is measured against its baseline in one run.
+# --proxy-opts adds JVM options to this build's proxy only (not to the baseline's): with --baseline-jar set to the
+#   same build, it measures a JVM or Netty setting against the defaults in one run.
 # Only loopback traffic; everything started here is stopped on exit.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-rounds=3 duration=10 warmup=2 connections=32 out="" jfr="" baseline_jar="" syscalls=""
+rounds=3 duration=10 warmup=2 connections=32 out="" jfr="" baseline_jar="" syscalls="" proxy_opts=""
 peers=(direct haproxy haproxy-jwt open auth)
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -36,6 +38,7 @@ while [ $# -gt 0 ]; do
     --peers) read -r -a peers <<<"$2"; shift 2 ;;
     --jfr) jfr="$(realpath -m "$2")"; shift 2 ;;
     --baseline-jar) baseline_jar="$(realpath "$2")"; shift 2 ;;
+    --proxy-opts) proxy_opts="$2"; shift 2 ;;
     --syscalls) syscalls=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -129,7 +132,7 @@ haproxy -c -q -f "$work/haproxy.cfg"
 sleep 0.5 # the proxy fetches its JWKS from nginx at start
 java_opts="${RUNAGENTS_JAVA_OPTS:-} -Xms512m -Xmx512m -XX:+AlwaysPreTouch"
 [ -n "$jfr" ] && java_opts="$java_opts -XX:StartFlightRecording=settings=profile,jdk.ExecutionSample#period=1ms,dumponexit=true,filename=$jfr"
-RUNAGENTS_JAVA_OPTS="$java_opts" \
+RUNAGENTS_JAVA_OPTS="$java_opts $proxy_opts" \
   "${server[@]}" "$root/bin/runagents" serve --config "$work/conf" >"$work/proxy.log" 2>&1 & proxy_pid=$!; pids+=($!)
 base_pid=""
 if [ -n "$baseline_jar" ]; then
@@ -164,6 +167,12 @@ peer_args() { # name -> LoadGen target arguments
     auth) echo "--url http://127.0.0.1:$ingress/auth/hello --host bench.example.test --token-file $work/token.txt" ;;
     open-base) echo "--url http://127.0.0.1:$base_ingress/open/hello --host bench.example.test" ;;
     auth-base) echo "--url http://127.0.0.1:$base_ingress/auth/hello --host bench.example.test --token-file $work/token.txt" ;;
+  esac
+}
+server_admin() { # the proxies' admin ports, where load() reads their GC pauses
+  case "$1" in
+    open|open-token|auth) echo 18492 ;;
+    open-base|auth-base) echo 18497 ;;
   esac
 }
 # nginx's worker serves direct.
@@ -221,8 +230,13 @@ auth_rps="$(echo "$summary" | awk '$1 == "auth" { print $2 }')"
 rate="$(awk -v r="$auth_rps" 'BEGIN { printf "%d", r / 2 }')"
 echo "# open loop at $rate req/s (50% of the authenticated route's max), latency from intended send time"
 : >"$work/open.txt"
+# Its warm-up is at least 6 s. With 2 s, every proxy, HAProxy included, showed a p99 of 80-550 ms, and more answers
+# than the rate (a backlog from the start draining in the measured window), while the server core was half idle
+# and a 1 ms sleep there never woke more than 11 ms late; the load generator's own core was 75-85% busy (its JVM
+# starting, then a timer per request). With 6 s the same peers' p99 was 4-7 ms.
+open_warmup="$(awk -v w="$warmup" 'BEGIN { print (w > 6 ? w : 6) }')"
 for peer in direct haproxy open auth; do
-  load "$peer" --rate "$rate" >>"$work/open.txt"
+  warmup="$open_warmup" load "$peer" --rate "$rate" >>"$work/open.txt"
   tail -1 "$work/open.txt"
 done
 awk -f "$root/benchmarks/load/added-latency.awk" "$work/open.txt"

@@ -23,10 +23,10 @@ load_setup() {
   # Two cores or more: the load generator gets core 0, every server shares core 1 (only one is loaded at a
   # time), so a peer's figure is what one core of server does. One core: no pinning.
   if [ "$(nproc)" -ge 2 ]; then
-    client=(taskset -c 0) server=(taskset -c 1)
+    client=(taskset -c 0) server=(taskset -c 1) server_core=1 client_core=0
     pinning="load generator on core 0, servers on core 1 (taskset)"
   else
-    client=() server=()
+    client=() server=() server_core=0 client_core=0
     pinning="no pinning (1 core)"
   fi
 }
@@ -84,21 +84,54 @@ check() { # name expected-status curl-args...: a peer answers what it should bef
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }  # user + system
 sys_ticks() { awk '{ print $15 }' "/proc/$1/stat"; }
 
+# What else had the server's core during a run, so that a bad tail can be explained rather than ignored: how busy
+# the core was (/proc/stat; at saturation a queue builds and the tail grows without bound), a hiccup
+# meter on that core (Hiccups: how late a 1 ms sleep woke; this VM reports no steal time, so a stall of the vCPU
+# shows only there), the time the server's threads spent runnable but waiting for a core
+# (/proc/PID/task/*/schedstat), and for a JVM peer with an admin port (server_admin NAME, if the script defines it)
+# its GC pauses from the proxy's /metrics.
+core_ticks() { awk -v c="cpu$1" '$1 == c { t = 0; for (i = 2; i <= 9; i++) t += $i; print $5 + $6, t }' /proc/stat; } # idle total
+runq_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $2 } END { printf "%.0f", s }'; }
+gc_pauses() { # admin port -> count seconds (every collector's pauses so far)
+  curl -sf "http://127.0.0.1:$1/metrics" | awk '/^runagents_jvm_gc_pause_seconds_count/ { c += $NF }
+    /^runagents_jvm_gc_pause_seconds_sum/ { s += $NF } END { printf "%d %.6f\n", c, s }'
+}
+admin_of() { declare -F server_admin >/dev/null && server_admin "$1" || true; }
+
 load() { # name extra-args...: one LoadGen run against the peer, its line plus cpu_us and sys_us per request
   local name="$1"; shift
   local pid before sys_before line; pid="$(server_pid "$name")"; before="$(cpu_ticks "$pid")"
   sys_before="$(sys_ticks "$pid")"
+  local admin runq_before core_before gc_before=""; admin="$(admin_of "$name")"
+  runq_before="$(runq_ns "$pid")"; core_before="$(core_ticks "$server_core") $(core_ticks "$client_core")"
+  [ -n "$admin" ] && gc_before="$(gc_pauses "$admin")"
+  "${server[@]}" java -Xmx32m -XX:TieredStopAtLevel=1 -cp "$jar" io.runagents.ingress.benchmarks.load.Hiccups \
+    "$(awk -v d="$duration" -v w="$warmup" 'BEGIN { print d + w }')" >"$work/hiccups.$name" 2>&1 &
+  local hiccups=$!
   # shellcheck disable=SC2046
   line="$("${client[@]}" java -Xms256m -Xmx256m -cp "$jar" io.runagents.ingress.benchmarks.load.LoadGen \
     $(peer_args "$name") --label "$name" --connections "$connections" --duration "$duration" \
     --warmup "$warmup" "$@" 2>>"$work/loadgen.err" || true)"
   local ticks=$(( $(cpu_ticks "$pid") - before )) sys=$(( $(sys_ticks "$pid") - sys_before ))
+  wait "$hiccups" 2>/dev/null || true
+  local context; context="$(cat "$work/hiccups.$name") $(waits "$pid" "$runq_before" "$admin" "$gc_before" "$core_before")"
   # The ticks cover warm-up and measured window alike, so divide by all requests of both (rps * total time).
   # sys_us is the kernel's share of cpu_us (sends, receives, wake-ups), the rest is the server's own code.
-  echo "$line" | awk -v t="$ticks" -v st="$sys" -v hz="$(getconf CLK_TCK)" -v d="$duration" -v w="$warmup" '
+  echo "$line" | awk -v r="${round:-0}" -v t="$ticks" -v st="$sys" -v hz="$(getconf CLK_TCK)" -v d="$duration" -v w="$warmup" '
     { for (i = 1; i <= NF; i++) if ($i ~ /^rps=/) rps = substr($i, 5) }
-    { n = rps * (d + w); printf "%s cpu_us=%.1f sys_us=%.1f\n", $0, (n > 0 ? t / hz * 1e6 / n : 0), (n > 0 ? st / hz * 1e6 / n : 0) }' \
-    | tee -a "$work/results.txt"
+    { n = rps * (d + w); printf "%s round=%s cpu_us=%.1f sys_us=%.1f\n", $0, r, (n > 0 ? t / hz * 1e6 / n : 0), (n > 0 ? st / hz * 1e6 / n : 0) }' \
+    | sed "s/\$/ $context/" | tee -a "$work/results.txt"
+}
+
+waits() { # pid runq-before admin gc-before cores-before -> core_busy_pct= client_core_busy_pct= runq_ms= [gc_count= gc_ms=] over the run
+  local gc=""; [ -n "$3" ] && gc="$(gc_pauses "$3")"
+  awk -v rb="$2" -v rn="$(runq_ns "$1")" -v gb="$4" -v gn="$gc" -v cb="$5" \
+      -v cn="$(core_ticks "$server_core") $(core_ticks "$client_core")" 'BEGIN {
+    split(cb, x, " "); split(cn, y, " "); dt = y[2] - x[2]; dc = y[4] - x[4]
+    printf "core_busy_pct=%.0f client_core_busy_pct=%.0f runq_ms=%.0f", (dt > 0 ? 100 - 100 * (y[1] - x[1]) / dt : 0),
+      (dc > 0 ? 100 - 100 * (y[3] - x[3]) / dc : 0), (rn - rb) / 1e6
+    if (gb != "" && gn != "") { split(gb, p, " "); split(gn, q, " "); printf " gc_count=%d gc_ms=%.1f", q[1] - p[1], 1000 * (q[2] - p[2]) }
+  }'
 }
 
 loadgen_warnings() { # after the runs: what the load generator complained about (non-2xx answers, errors)
