@@ -67,9 +67,7 @@ public class HeadCodecBenchmark {
         @Setup(Level.Trial)
         public void start(AuthenticateBenchmark.Hit hit) {
             boolean authenticated = route.equals("authenticated");
-            head = Unpooled.directBuffer().writeBytes(BlockingHttpClient.get(
-                    authenticated ? PipelineFixture.AUTH_PATH : PipelineFixture.OPEN_PATH, PipelineFixture.HOST,
-                    authenticated ? hit.token : null));
+            head = clientHead(authenticated, hit);
             clientHead = Unpooled.unreleasableBuffer(head);
             server = new EmbeddedChannel(ServerCodecs.of(Limits.DEFAULTS));
             upstream = new EmbeddedChannel(new HttpRequestEncoder());
@@ -104,11 +102,18 @@ public class HeadCodecBenchmark {
         }
     }
 
-    private static AuthResult.Authenticated user(AuthenticateBenchmark.Hit hit) {
+    /** The route's client head (with the hit's token on the authenticated route), direct as a socket read is. */
+    static ByteBuf clientHead(boolean authenticated, AuthenticateBenchmark.Hit hit) {
+        return Unpooled.directBuffer().writeBytes(BlockingHttpClient.get(
+                authenticated ? PipelineFixture.AUTH_PATH : PipelineFixture.OPEN_PATH, PipelineFixture.HOST,
+                authenticated ? hit.token : null));
+    }
+
+    static AuthResult.Authenticated user(AuthenticateBenchmark.Hit hit) {
         return (AuthResult.Authenticated) hit.fixture.authenticator.authenticate(hit.token);
     }
 
-    private static AsciiString context(AuthenticateBenchmark.Hit hit, AuthResult.Authenticated user) {
+    static AsciiString context(AuthenticateBenchmark.Hit hit, AuthResult.Authenticated user) {
         return hit.contexts.contextFor(user, "assistant", 60).headerValue();
     }
 

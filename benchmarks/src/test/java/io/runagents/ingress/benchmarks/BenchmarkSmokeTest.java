@@ -2,6 +2,7 @@ package io.runagents.ingress.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runagents.ingress.benchmarks.load.Hiccups;
 import io.runagents.ingress.benchmarks.load.LoadGen;
 import java.net.URI;
 import java.util.Collection;
@@ -17,6 +18,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * only 200s. The figures are meaningless at this length; BENCHMARKS.md has the real ones and their commands.
  */
 class BenchmarkSmokeTest {
+
+    @Test
+    void hiccupMeterReportsHowLateItsSleepsWoke() {
+        assertThat(Hiccups.measure(0.4)).matches("hiccup_p99_us=\\d+ hiccup_max_us=\\d+ hiccup_max_at_s=[0-9.]+");
+    }
 
     @Test
     void loadGeneratorDrivesTheProxyInBothModes() throws Exception {
@@ -38,20 +44,40 @@ class BenchmarkSmokeTest {
     }
 
     @Test
+    void forwardedHeadDropsTheTokenAndCarriesTheIdentity() throws Exception {
+        AuthenticateBenchmark.Hit hit = new AuthenticateBenchmark.Hit();
+        hit.setUp();
+        RawHeadForwardingBenchmark.Head head = new RawHeadForwardingBenchmark.Head();
+        head.route = "authenticated";
+        head.start(hit);
+        try {
+            new RawHeadForwardingBenchmark().forward(head);
+            assertThat(head.forwarded()).startsWith("GET " + PipelineFixture.AUTH_PATH + " HTTP/1.1\r\n")
+                    .contains("Host: " + PipelineFixture.HOST + "\r\n", "x-end-user-context: ey")
+                    .doesNotContainIgnoringCase("authorization").endsWith("\r\n\r\n");
+        } finally {
+            head.stop();
+            hit.tearDown();
+        }
+    }
+
+    @Test
     void jmhBenchmarksRun() throws Exception {
         System.setProperty("jmh.ignoreLock", "true"); // another JMH run on the machine must not fail CI
         Collection<RunResult> results = new Runner(new OptionsBuilder()
                 .include(IngressPipelineBenchmark.class.getSimpleName())
                 .include(TokenCacheContentionBenchmark.class.getSimpleName())
                 .include(HeadCodecBenchmark.class.getSimpleName())
+                .include(RawHeadForwardingBenchmark.class.getSimpleName())
                 .param("route", "authenticated")
                 .forks(0)
                 .warmupIterations(1).warmupTime(TimeValue.milliseconds(200))
                 .measurementIterations(1).measurementTime(TimeValue.milliseconds(300))
                 .shouldFailOnError(true)
                 .build()).run();
-        // the pipeline, the cache on the same and on distinct tokens, and the four head codec cases
-        assertThat(results).hasSize(7);
+        // the pipeline, the cache on the same and on distinct tokens, the four head codec cases, and the two of
+        // forwarding head bytes
+        assertThat(results).hasSize(9);
         for (RunResult result : results) {
             assertThat(result.getPrimaryResult().getSampleCount()).isPositive();
         }
