@@ -89,9 +89,14 @@ sys_ticks() { awk '{ print $15 }' "/proc/$1/stat"; }
 # meter on that core (Hiccups: how late a 1 ms sleep woke; this VM reports no steal time, so a stall of the vCPU
 # shows only there), the time the server's threads spent runnable but waiting for a core
 # (/proc/PID/task/*/schedstat), and for a JVM peer with an admin port (server_admin NAME, if the script defines it)
-# its GC pauses from the proxy's /metrics.
+# its GC pauses from the proxy's /metrics and the CPU time its JIT compiler threads took.
 core_ticks() { awk -v c="cpu$1" '$1 == c { t = 0; for (i = 2; i <= 9; i++) t += $i; print $5 + $6, t }' /proc/stat; } # idle total
 runq_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $2 } END { printf "%.0f", s }'; }
+jit_ns() { # the CPU time of a JVM's JIT compiler threads, which compete with its event loop on a shared core
+  for t in /proc/"$1"/task/*; do
+    case "$(cat "$t/comm" 2>/dev/null)" in C1\ CompilerThre*|C2\ CompilerThre*) cut -d' ' -f1 "$t/schedstat" ;; esac
+  done | awk '{ s += $1 } END { printf "%.0f", s }'
+}
 gc_pauses() { # admin port -> count seconds (every collector's pauses so far)
   curl -sf "http://127.0.0.1:$1/metrics" | awk '/^runagents_jvm_gc_pause_seconds_count/ { c += $NF }
     /^runagents_jvm_gc_pause_seconds_sum/ { s += $NF } END { printf "%d %.6f\n", c, s }'
@@ -102,8 +107,9 @@ load() { # name extra-args...: one LoadGen run against the peer, its line plus c
   local name="$1"; shift
   local pid before sys_before line; pid="$(server_pid "$name")"; before="$(cpu_ticks "$pid")"
   sys_before="$(sys_ticks "$pid")"
-  local admin runq_before core_before gc_before=""; admin="$(admin_of "$name")"
+  local admin runq_before core_before gc_before="" jit_before=""; admin="$(admin_of "$name")"
   runq_before="$(runq_ns "$pid")"; core_before="$(core_ticks "$server_core") $(core_ticks "$client_core")"
+  [ -n "$admin" ] && jit_before="$(jit_ns "$pid")"
   [ -n "$admin" ] && gc_before="$(gc_pauses "$admin")"
   "${server[@]}" java -Xmx32m -XX:TieredStopAtLevel=1 -cp "$jar" io.runagents.ingress.benchmarks.load.Hiccups \
     "$(awk -v d="$duration" -v w="$warmup" 'BEGIN { print d + w }')" >"$work/hiccups.$name" 2>&1 &
@@ -114,7 +120,7 @@ load() { # name extra-args...: one LoadGen run against the peer, its line plus c
     --warmup "$warmup" "$@" 2>>"$work/loadgen.err" || true)"
   local ticks=$(( $(cpu_ticks "$pid") - before )) sys=$(( $(sys_ticks "$pid") - sys_before ))
   wait "$hiccups" 2>/dev/null || true
-  local context; context="$(cat "$work/hiccups.$name") $(waits "$pid" "$runq_before" "$admin" "$gc_before" "$core_before")"
+  local context; context="$(cat "$work/hiccups.$name") $(waits "$pid" "$runq_before" "$admin" "$gc_before" "$core_before" "$jit_before")"
   # The ticks cover warm-up and measured window alike, so divide by all requests of both (rps * total time).
   # sys_us is the kernel's share of cpu_us (sends, receives, wake-ups), the rest is the server's own code.
   echo "$line" | awk -v r="${round:-0}" -v t="$ticks" -v st="$sys" -v hz="$(getconf CLK_TCK)" -v d="$duration" -v w="$warmup" '
@@ -123,14 +129,16 @@ load() { # name extra-args...: one LoadGen run against the peer, its line plus c
     | sed "s/\$/ $context/" | tee -a "$work/results.txt"
 }
 
-waits() { # pid runq-before admin gc-before cores-before -> core_busy_pct= client_core_busy_pct= runq_ms= [gc_count= gc_ms=] over the run
-  local gc=""; [ -n "$3" ] && gc="$(gc_pauses "$3")"
-  awk -v rb="$2" -v rn="$(runq_ns "$1")" -v gb="$4" -v gn="$gc" -v cb="$5" \
+waits() { # pid runq-before admin gc-before cores-before jit-before -> core_busy_pct= client_core_busy_pct= runq_ms=
+  # [gc_count= gc_ms= jit_ms=] over the run
+  local gc="" jit=""; [ -n "$3" ] && gc="$(gc_pauses "$3")" && jit="$(jit_ns "$1")"
+  awk -v rb="$2" -v rn="$(runq_ns "$1")" -v gb="$4" -v gn="$gc" -v cb="$5" -v jb="$6" -v jn="$jit" \
       -v cn="$(core_ticks "$server_core") $(core_ticks "$client_core")" 'BEGIN {
     split(cb, x, " "); split(cn, y, " "); dt = y[2] - x[2]; dc = y[4] - x[4]
     printf "core_busy_pct=%.0f client_core_busy_pct=%.0f runq_ms=%.0f", (dt > 0 ? 100 - 100 * (y[1] - x[1]) / dt : 0),
       (dc > 0 ? 100 - 100 * (y[3] - x[3]) / dc : 0), (rn - rb) / 1e6
     if (gb != "" && gn != "") { split(gb, p, " "); split(gn, q, " "); printf " gc_count=%d gc_ms=%.1f", q[1] - p[1], 1000 * (q[2] - p[2]) }
+    if (jb != "" && jn != "") printf " jit_ms=%.0f", (jn - jb) / 1e6
   }'
 }
 
