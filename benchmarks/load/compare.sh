@@ -237,7 +237,7 @@ echo "# open loop at $rate req/s (50% of the authenticated route's max), latency
 # than the rate (a backlog from the start draining in the measured window), while the server core was half idle
 # and a 1 ms sleep there never woke more than 11 ms late; the load generator's own core was 75-85% busy (its JVM
 # starting, then a timer per request). With 6 s the same peers' p99 was 4-7 ms.
-open_warmup="$(awk -v w="$warmup" 'BEGIN { print (w > 6 ? w : 6) }')"
+open_warmup=$(( warmup > 6 ? warmup : 6 ))
 for peer in direct haproxy open auth; do
   warmup="$open_warmup" load "$peer" --rate "$rate" >>"$work/open.txt"
   tail -1 "$work/open.txt"

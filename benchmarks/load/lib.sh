@@ -112,7 +112,7 @@ load() { # name extra-args...: one LoadGen run against the peer, its line plus c
   [ -n "$admin" ] && jit_before="$(jit_ns "$pid")"
   [ -n "$admin" ] && gc_before="$(gc_pauses "$admin")"
   "${server[@]}" java -Xmx32m -XX:TieredStopAtLevel=1 -cp "$jar" io.runagents.ingress.benchmarks.load.Hiccups \
-    "$(awk -v d="$duration" -v w="$warmup" 'BEGIN { print d + w }')" >"$work/hiccups.$name" 2>&1 &
+    $(( duration + warmup )) >"$work/hiccups.$name" 2>&1 &
   local hiccups=$!
   # shellcheck disable=SC2046
   line="$("${client[@]}" java -Xms256m -Xmx256m -cp "$jar" io.runagents.ingress.benchmarks.load.LoadGen \

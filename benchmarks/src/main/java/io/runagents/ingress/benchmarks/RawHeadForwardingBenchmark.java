@@ -2,12 +2,8 @@ package io.runagents.ingress.benchmarks;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ByteProcessor;
 import io.netty.util.ReferenceCountUtil;
 import io.runagents.ingress.jwt.AuthResult;
@@ -69,17 +65,18 @@ public class RawHeadForwardingBenchmark {
         @Param({"open", "authenticated"})
         public String route;
 
+        private boolean authenticated;
         private ByteBuf client;
         private ByteBuf out;
-        private byte[] added;
+        /** The identity headers the agent gets on the authenticated route, encoded once. */
+        private byte[] added = new byte[0];
         private EmbeddedChannel answers;
 
         @Setup(Level.Trial)
         public void start(AuthenticateBenchmark.Hit hit) {
-            boolean authenticated = route.equals("authenticated");
+            authenticated = route.equals("authenticated");
             client = HeadCodecBenchmark.clientHead(authenticated, hit);
             out = PooledByteBufAllocator.DEFAULT.directBuffer(4096);
-            added = new byte[0];
             if (authenticated) {
                 AuthResult.Authenticated user = HeadCodecBenchmark.user(hit);
                 added = ("x-end-user-id: " + user.userId() + "\r\nx-end-user-context: "
@@ -119,15 +116,11 @@ public class RawHeadForwardingBenchmark {
             if (colon <= line) {
                 throw new IllegalArgumentException("header line without a name");
             }
-            for (int i = line; i < colon; i++) {
-                if (!TOKEN[in.getByte(i) & 0xff]) {
-                    throw new IllegalArgumentException("bad header name");
-                }
-            }
+            requireToken(in, line, colon, "header name");
             if (in.forEachByte(colon + 1, lf - 1 - colon - 1, VALUE_BYTE) >= 0) {
                 throw new IllegalArgumentException("bad header value");
             }
-            if (h.added.length > 0 && isAuthorization(in, line, colon)) {
+            if (h.authenticated && isAuthorization(in, line, colon)) {
                 continue;
             }
             out.writeBytes(in, line, lf + 1 - line);
@@ -138,8 +131,7 @@ public class RawHeadForwardingBenchmark {
 
     @Benchmark
     public int answerEncode(Head h) {
-        h.answers.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT,
-                Unpooled.EMPTY_BUFFER));
+        h.answers.writeOutbound(HeadCodecBenchmark.noContent());
         ByteBuf encoded = h.answers.readOutbound();
         int bytes = encoded.readableBytes();
         ReferenceCountUtil.release(encoded);
@@ -157,11 +149,7 @@ public class RawHeadForwardingBenchmark {
 
     private static void requestLine(ByteBuf in, int from, int lf) {
         int space = in.indexOf(from, lf, (byte) ' ');
-        for (int i = from; i < space; i++) {
-            if (!TOKEN[in.getByte(i) & 0xff]) {
-                throw new IllegalArgumentException("bad method");
-            }
-        }
+        requireToken(in, from, space, "method");
         int second = in.indexOf(space + 1, lf, (byte) ' ');
         for (int i = space + 1; i < second; i++) {
             byte b = in.getByte(i);
@@ -171,6 +159,14 @@ public class RawHeadForwardingBenchmark {
         }
         if (lf - 1 - (second + 1) != 8 || in.getByte(second + 1) != 'H') {
             throw new IllegalArgumentException("bad version");
+        }
+    }
+
+    private static void requireToken(ByteBuf in, int from, int to, String what) {
+        for (int i = from; i < to; i++) {
+            if (!TOKEN[in.getByte(i) & 0xff]) {
+                throw new IllegalArgumentException("bad " + what);
+            }
         }
     }
 

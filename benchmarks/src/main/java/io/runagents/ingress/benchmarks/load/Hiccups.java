@@ -11,7 +11,7 @@ import org.HdrHistogram.Histogram;
  * holding the core) from a stall of the server: a server whose p99 is 700 ms while the meter on its core saw no gap
  * over a few ms stalled by itself.
  *
- * <p>Usage: {@code Hiccups SECONDS}; prints {@code hiccup_p99_us=.. hiccup_max_us=..} when done.
+ * <p>Usage: {@code Hiccups SECONDS}; prints {@code hiccup_p99_us=.. hiccup_max_us=.. hiccup_max_at_s=..} when done.
  */
 public final class Hiccups {
     private static final long ASKED_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -38,14 +38,12 @@ public final class Hiccups {
             LockSupport.parkNanos(ASKED_NANOS);
             long after = System.nanoTime();
             long lateBy = Math.min(late.getHighestTrackableValue(), Math.max(0, after - before - ASKED_NANOS));
-            if (after - start < SETTLE_NANOS) {
-                before = after;
-                continue;
-            }
-            late.recordValue(lateBy);
-            if (lateBy > worst) {
-                worst = lateBy;
-                worstAt = after;
+            if (after - start >= SETTLE_NANOS) {
+                late.recordValue(lateBy);
+                if (lateBy > worst) {
+                    worst = lateBy;
+                    worstAt = after;
+                }
             }
             before = after;
         }
