@@ -62,6 +62,12 @@ class BenchmarkSmokeTest {
     }
 
     @Test
+    void headWorkComparisonReportsBothCodecs() {
+        assertThat(HeadWorkComparison.compare("t".repeat(900), 2, 500)).matches(
+                "route=authenticated netty_ns=\\d+ proxy_ns=\\d+ proxy/netty=[0-9.]+ \\([0-9.]+-[0-9.]+, 2 rounds\\)");
+    }
+
+    @Test
     void jmhBenchmarksRun() throws Exception {
         System.setProperty("jmh.ignoreLock", "true"); // another JMH run on the machine must not fail CI
         Collection<RunResult> results = new Runner(new OptionsBuilder()
@@ -75,9 +81,9 @@ class BenchmarkSmokeTest {
                 .measurementIterations(1).measurementTime(TimeValue.milliseconds(300))
                 .shouldFailOnError(true)
                 .build()).run();
-        // the pipeline, the cache on the same and on distinct tokens, the four head codec cases, and the two of
-        // forwarding head bytes
-        assertThat(results).hasSize(9);
+        // the pipeline, the cache on the same and on distinct tokens, the six head codec cases (decode and encode
+        // for both codecs, two of setting the context), and the two of forwarding head bytes
+        assertThat(results).hasSize(11);
         for (RunResult result : results) {
             assertThat(result.getPrimaryResult().getSampleCount()).isPositive();
         }

@@ -1,7 +1,9 @@
 package io.runagents.ingress.core.http;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,11 +62,13 @@ public final class IdentityHeaders {
 
     /** Removes every reserved header, in any spelling, and the underscore twins, from {@code headers}. */
     public void strip(HttpHeaders headers) {
-        List<String> doomed = null;
-        for (Map.Entry<String, String> entry : headers) {
-            String name = entry.getKey();
-            if (lengths.get(name.length()) && reserved.contains(canonical(name))
-                    || name.indexOf('_') >= 0 && UNDERSCORE_TWINS_REMOVED.contains(canonical(name))) {
+        List<CharSequence> doomed = null;
+        // Names only, as they are stored: a value (the token, say) never becomes a String here.
+        Iterator<Map.Entry<CharSequence, CharSequence>> entries = headers.iteratorCharSequence();
+        while (entries.hasNext()) {
+            CharSequence name = entries.next().getKey();
+            if (lengths.get(name.length()) && reserved.contains(canonical(name.toString()))
+                    || AsciiString.indexOf(name, '_', 0) >= 0 && UNDERSCORE_TWINS_REMOVED.contains(canonical(name.toString()))) {
                 if (doomed == null) {
                     doomed = new ArrayList<>(2);
                 }

@@ -1,7 +1,5 @@
 package io.runagents.ingress.core.http;
 
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.runagents.ingress.config.model.Limits;
 
 /** The HTTP/1.1 server codec both proxying listeners use, sized by {@code proxy.yaml: limits}. */
@@ -14,13 +12,11 @@ public final class ServerCodecs {
     public static final int MAX_CHUNK = 64 * 1024;
 
     /**
-     * A codec with Netty's strict defaults (conflicting framing headers, bad names and values are decode
-     * failures the guard answers 400) and headers capped at {@code maxHeaderBytes} (431).
+     * A codec that refuses what Netty's strict defaults refuse (conflicting framing headers, bad names and values
+     * are decode failures the guard answers 400), with headers capped at {@code maxHeaderBytes} (431), and that
+     * forwards header bytes without decoding them into objects ({@link RequestDecoder}).
      */
-    public static HttpServerCodec of(Limits limits) {
-        return new HttpServerCodec(new HttpDecoderConfig()
-                .setMaxInitialLineLength(MAX_REQUEST_LINE)
-                .setMaxHeaderSize(limits.maxHeaderBytes())
-                .setMaxChunkSize(MAX_CHUNK));
+    public static ProxyServerCodec of(Limits limits) {
+        return new ProxyServerCodec(limits.maxHeaderBytes());
     }
 }

@@ -8,6 +8,7 @@ import io.runagents.ingress.config.model.IdentityProvider;
 import io.runagents.ingress.core.exchange.Exchange;
 import io.runagents.ingress.core.exchange.Stage;
 import io.runagents.ingress.core.exchange.Verdict;
+import io.runagents.ingress.core.http.HeaderList;
 import io.runagents.ingress.core.http.ProxyHeaders;
 import io.runagents.ingress.core.http.WireError;
 import io.runagents.ingress.core.identity.ClaimHeaderValues;
@@ -101,7 +102,8 @@ final class IdentityStage implements Stage {
             }
         }
         SignedContext context = contextKeys.contextFor(user, exchange.agentName(), provider.clockSkewSeconds());
-        headers.set(ProxyHeaders.X_END_USER_CONTEXT, context.headerValue());
+        // A compact JWS the proxy signed: base64url and dots only, nothing to check again (a user id or a claim is).
+        HeaderList.setProduced(headers, ProxyHeaders.X_END_USER_CONTEXT, context.headerValue());
         exchange.contextId(context.id());
     }
 
