@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A request's headers as the proxy forwards them: one flat list in arrival order, searched from the front.
@@ -213,12 +214,7 @@ public final class HeaderList extends HttpHeaders {
 
     @Override
     public Integer getInt(CharSequence name) {
-        String value = get(name);
-        try {
-            return value == null ? null : Integer.valueOf(value);
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return number(name, Integer::valueOf);
     }
 
     @Override
@@ -229,9 +225,14 @@ public final class HeaderList extends HttpHeaders {
 
     @Override
     public Short getShort(CharSequence name) {
+        return number(name, Short::valueOf);
+    }
+
+    /** The first value of {@code name} as a number, or null when there is none or it is not one. */
+    private <T> T number(CharSequence name, Function<String, T> parse) {
         String value = get(name);
         try {
-            return value == null ? null : Short.valueOf(value);
+            return value == null ? null : parse.apply(value);
         } catch (NumberFormatException e) {
             return null;
         }
