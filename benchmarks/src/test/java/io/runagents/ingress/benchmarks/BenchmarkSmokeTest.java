@@ -44,24 +44,6 @@ class BenchmarkSmokeTest {
     }
 
     @Test
-    void forwardedHeadDropsTheTokenAndCarriesTheIdentity() throws Exception {
-        AuthenticateBenchmark.Hit hit = new AuthenticateBenchmark.Hit();
-        hit.setUp();
-        RawHeadForwardingBenchmark.Head head = new RawHeadForwardingBenchmark.Head();
-        head.route = "authenticated";
-        head.start(hit);
-        try {
-            new RawHeadForwardingBenchmark().forward(head);
-            assertThat(head.forwarded()).startsWith("GET " + PipelineFixture.AUTH_PATH + " HTTP/1.1\r\n")
-                    .contains("Host: " + PipelineFixture.HOST + "\r\n", "x-end-user-context: ey")
-                    .doesNotContainIgnoringCase("authorization").endsWith("\r\n\r\n");
-        } finally {
-            head.stop();
-            hit.tearDown();
-        }
-    }
-
-    @Test
     void headWorkComparisonReportsBothCodecs() {
         assertThat(HeadWorkComparison.compare("t".repeat(900), 2, 500)).matches(
                 "route=authenticated netty_ns=\\d+ proxy_ns=\\d+ proxy/netty=[0-9.]+ \\([0-9.]+-[0-9.]+, 2 rounds\\)");
@@ -74,16 +56,15 @@ class BenchmarkSmokeTest {
                 .include(IngressPipelineBenchmark.class.getSimpleName())
                 .include(TokenCacheContentionBenchmark.class.getSimpleName())
                 .include(HeadCodecBenchmark.class.getSimpleName())
-                .include(RawHeadForwardingBenchmark.class.getSimpleName())
                 .param("route", "authenticated")
                 .forks(0)
                 .warmupIterations(1).warmupTime(TimeValue.milliseconds(200))
                 .measurementIterations(1).measurementTime(TimeValue.milliseconds(300))
                 .shouldFailOnError(true)
                 .build()).run();
-        // the pipeline, the cache on the same and on distinct tokens, the six head codec cases (decode and encode
-        // for both codecs, two of setting the context), and the two of forwarding head bytes
-        assertThat(results).hasSize(11);
+        // the pipeline, the cache on the same and on distinct tokens, and the six head codec cases (decode and
+        // encode for both codecs, two of setting the context)
+        assertThat(results).hasSize(9);
         for (RunResult result : results) {
             assertThat(result.getPrimaryResult().getSampleCount()).isPositive();
         }

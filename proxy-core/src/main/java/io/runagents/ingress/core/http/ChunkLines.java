@@ -180,6 +180,11 @@ final class ChunkLines {
 
     private LastHttpContent failed(Exception cause) {
         trailerLines.reset();
+        return invalid(cause);
+    }
+
+    /** The end of a body that could not be read, failed with {@code cause}, as Netty's decoder hands it on. */
+    static LastHttpContent invalid(Exception cause) {
         LastHttpContent invalid = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
         invalid.setDecoderResult(DecoderResult.failure(cause));
         return invalid;

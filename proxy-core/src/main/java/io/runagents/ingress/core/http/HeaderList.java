@@ -41,8 +41,6 @@ public final class HeaderList extends HttpHeaders {
 
     private CharSequence[] names;
     private CharSequence[] values;
-    /** {@code values[i]} as a {@code String}, once something read it as one (the array too: made on the first). */
-    private String[] strings;
     private int size;
 
     private static Set<CharSequence> proxyNames(AsciiString... names) {
@@ -86,31 +84,26 @@ public final class HeaderList extends HttpHeaders {
             int grown = size * 2;
             names = Arrays.copyOf(names, grown);
             values = Arrays.copyOf(values, grown);
-            if (strings != null) {
-                strings = Arrays.copyOf(strings, grown);
-            }
         }
         names[size] = name;
         values[size] = value;
-        if (strings != null) {
-            strings[size] = null;
-        }
         size++;
     }
 
     private int indexOf(CharSequence name, int from) {
-        int length = name.length();
         for (int i = from; i < size; i++) {
-            CharSequence candidate = names[i];
-            if (candidate.length() == length && sameName(candidate, name)) {
+            if (sameName(names[i], name)) {
                 return i;
             }
         }
         return -1;
     }
 
-    /** Whether two names of the same length are equal ignoring ASCII case; bytes compared when both are bytes. */
-    private static boolean sameName(CharSequence a, CharSequence b) {
+    /** Whether two names are equal ignoring ASCII case; bytes compared when both are bytes (the usual case). */
+    static boolean sameName(CharSequence a, CharSequence b) {
+        if (a.length() != b.length()) {
+            return false;
+        }
         if (a instanceof AsciiString x && b instanceof AsciiString y) {
             byte[] xs = x.array();
             byte[] ys = y.array();
@@ -132,44 +125,27 @@ public final class HeaderList extends HttpHeaders {
         return lower >= 'a' && lower <= 'z';
     }
 
+    /** The value as a {@code String}: a decoded view makes it on the first read and keeps it. */
     private String valueAt(int i) {
-        if (strings == null) {
-            strings = new String[names.length];
-        }
-        String value = strings[i];
-        if (value == null) {
-            value = values[i].toString();
-            strings[i] = value;
-        }
-        return value;
+        return values[i].toString();
     }
 
-    private boolean removeAll(CharSequence name) {
+    private void removeAll(CharSequence name) {
         int first = indexOf(name, 0);
         if (first < 0) {
-            return false; // the usual case (hop-by-hop headers, say): nothing to move
+            return; // the usual case (hop-by-hop headers, say): nothing to move
         }
         int kept = first;
-        for (int i = first; i < size; i++) {
-            CharSequence candidate = names[i];
-            if (candidate.length() == name.length() && AsciiString.contentEqualsIgnoreCase(candidate, name)) {
-                continue;
+        for (int i = first + 1; i < size; i++) {
+            if (!sameName(names[i], name)) {
+                names[kept] = names[i];
+                values[kept] = values[i];
+                kept++;
             }
-            names[kept] = candidate;
-            values[kept] = values[i];
-            if (strings != null) {
-                strings[kept] = strings[i];
-            }
-            kept++;
         }
-        boolean removed = kept != size;
         Arrays.fill(names, kept, size, null);
         Arrays.fill(values, kept, size, null);
-        if (strings != null) {
-            Arrays.fill(strings, kept, size, null);
-        }
         size = kept;
-        return removed;
     }
 
     private static CharSequence checkedName(CharSequence name) {
@@ -369,42 +345,34 @@ public final class HeaderList extends HttpHeaders {
     @Override
     public boolean containsValue(CharSequence name, CharSequence value, boolean ignoreCase) {
         for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
-            CharSequence list = values[i];
-            int start = 0;
-            for (int comma = 0; comma <= list.length(); comma++) {
-                if (comma == list.length() || list.charAt(comma) == ',') {
-                    if (elementEquals(list, start, comma, value, ignoreCase)) {
-                        return true;
-                    }
-                    start = comma + 1;
+            for (AsciiString element : AsciiString.of(values[i]).split(',')) {
+                AsciiString trimmed = withoutOws(element);
+                if (ignoreCase ? trimmed.contentEqualsIgnoreCase(value) : trimmed.contentEquals(value)) {
+                    return true;
                 }
             }
         }
         return false;
     }
 
-    private static boolean elementEquals(CharSequence list, int start, int end, CharSequence value, boolean ignoreCase) {
-        while (start < end && isOws(list.charAt(start))) {
+    /**
+     * {@code text} without the optional whitespace (SP, HTAB) around it. Not {@link AsciiString#trim}: it compares
+     * signed bytes, so it would also strip obs-text (0x80-0xff) and read {@code close\u0080} as {@code close}.
+     */
+    static AsciiString withoutOws(AsciiString text) {
+        int start = 0;
+        int end = text.length();
+        while (start < end && isOws(text.byteAt(start))) {
             start++;
         }
-        while (end > start && isOws(list.charAt(end - 1))) {
+        while (end > start && isOws(text.byteAt(end - 1))) {
             end--;
         }
-        if (end - start != value.length()) {
-            return false;
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char a = list.charAt(start + i);
-            char b = value.charAt(i);
-            if (a != b && !(ignoreCase && AsciiString.toLowerCase(a) == AsciiString.toLowerCase(b))) {
-                return false;
-            }
-        }
-        return true;
+        return text.subSequence(start, end, false);
     }
 
-    private static boolean isOws(char c) {
-        return c == ' ' || c == '\t';
+    private static boolean isOws(byte b) {
+        return b == ' ' || b == '\t';
     }
 
     @Override
@@ -519,7 +487,6 @@ public final class HeaderList extends HttpHeaders {
     public HttpHeaders clear() {
         Arrays.fill(names, 0, size, null);
         Arrays.fill(values, 0, size, null);
-        strings = null;
         size = 0;
         return this;
     }

@@ -65,7 +65,6 @@ final class RequestDecoder extends ByteToMessageDecoder {
             case CHUNK_END -> chunkEnd(in, out);
             case TRAILERS -> trailers(in, out);
             case DISCARD -> in.skipBytes(in.readableBytes());
-            default -> throw new IllegalStateException(state.name());
         }
     }
 
@@ -100,14 +99,13 @@ final class RequestDecoder extends ByteToMessageDecoder {
         lines.reset();
         byte[] head = new byte[length];
         in.readBytes(head);
-        HttpRequest request = parser.parse(head, length);
+        HttpRequest request = parser.parse(head);
         if (request.decoderResult().isFailure()) {
             fail(in, out, request);
             return;
         }
         if (unanswered.size() >= MAX_PIPELINE_DEPTH) {
-            state = State.DISCARD;
-            in.skipBytes(in.readableBytes());
+            discard(in);
             throw new DecoderException("more than " + MAX_PIPELINE_DEPTH + " requests read ahead of their answers");
         }
         unanswered.add(request.method());
@@ -120,14 +118,6 @@ final class RequestDecoder extends ByteToMessageDecoder {
         } else {
             out.add(LastHttpContent.EMPTY_LAST_CONTENT);
         }
-    }
-
-    private static String lineTooLong() {
-        return "the request line is longer than " + ServerCodecs.MAX_REQUEST_LINE + " bytes";
-    }
-
-    private String headersTooLarge() {
-        return "the header lines are larger than " + maxHeaderBytes + " bytes";
     }
 
     private void fixed(ByteBuf in, List<Object> out) {
@@ -196,8 +186,7 @@ final class RequestDecoder extends ByteToMessageDecoder {
             return;
         }
         if (last.decoderResult().isFailure()) {
-            state = State.DISCARD;
-            in.skipBytes(in.readableBytes());
+            discard(in);
         } else {
             state = State.HEAD;
         }
@@ -205,18 +194,20 @@ final class RequestDecoder extends ByteToMessageDecoder {
     }
 
     private void fail(ByteBuf in, List<Object> out, HttpRequest invalid) {
-        state = State.DISCARD;
-        in.skipBytes(in.readableBytes());
+        discard(in);
         unanswered.add(invalid.method());
         out.add(invalid);
     }
 
     private void failChunk(ByteBuf in, List<Object> out, Exception cause) {
-        LastHttpContent invalid = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
-        invalid.setDecoderResult(DecoderResult.failure(cause));
+        discard(in);
+        out.add(ChunkLines.invalid(cause));
+    }
+
+    /** After a failure the stream cannot be framed again: its bytes, now and later, are dropped. */
+    private void discard(ByteBuf in) {
         state = State.DISCARD;
         in.skipBytes(in.readableBytes());
-        out.add(invalid);
     }
 
     @Override

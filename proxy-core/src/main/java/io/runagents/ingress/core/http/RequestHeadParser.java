@@ -1,12 +1,12 @@
 package io.runagents.ingress.core.http;
 
 import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.http.ContentLengthNotAllowedException;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.TransferEncodingNotAllowedException;
 import io.netty.util.AsciiString;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -28,9 +28,6 @@ import java.nio.charset.StandardCharsets;
 final class RequestHeadParser {
     private static final boolean[] TOKEN = new boolean[256];
     private static final boolean[] FIELD = new boolean[256];
-    private static final byte[] CONTENT_LENGTH = "content-length".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] TRANSFER_ENCODING = "transfer-encoding".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] CHUNKED = "chunked".getBytes(StandardCharsets.US_ASCII);
     private static final HttpMethod[] COMMON_METHODS = {HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT,
         HttpMethod.DELETE, HttpMethod.HEAD, HttpMethod.OPTIONS, HttpMethod.PATCH, HttpMethod.TRACE, HttpMethod.CONNECT};
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -65,10 +62,10 @@ final class RequestHeadParser {
     private boolean lastCodingChunked;
 
     /**
-     * Reads {@code head[0, length)}, which ends with the empty line. Returns the request, with a failed decoder
+     * Reads {@code head}, which ends with the empty line. Returns the request, with a failed decoder
      * result when something is wrong, holding what was read before the fault.
      */
-    HttpRequest parse(byte[] head, int length) {
+    HttpRequest parse(byte[] head) {
         contentLength = -1;
         chunked = false;
         int pos = 0;
@@ -90,24 +87,21 @@ final class RequestHeadParser {
         }
         String uri = new String(head, targetStart, pos - targetStart, StandardCharsets.ISO_8859_1);
         // The version, its CRLF and the empty line must fit: the array ends with CRLF CRLF, not before.
-        HttpVersion version = pos + 11 <= length ? version(head, pos + 1) : null;
+        HttpVersion version = pos + 11 <= head.length ? version(head, pos + 1) : null;
         pos += 9;
         if (version == null || head[pos] != '\r' || head[pos + 1] != '\n') {
             return RequestDecoder.invalidHead(new IllegalArgumentException("invalid HTTP version in the request line"));
         }
         HeaderList headers = new HeaderList(16);
         HttpRequest request = new DefaultHttpRequest(version, method, uri, headers);
-        String fault = headerLines(head, pos + 2, headers, request);
+        String fault = lines(head, pos + 2, headers);
+        if (fault == null) {
+            fault = framing(version);
+        }
         if (fault != null) {
             request.setDecoderResult(DecoderResult.failure(new IllegalArgumentException(fault)));
         }
         return request;
-    }
-
-    /** Reads header lines from {@code pos} to the empty line, then the framing; returns a fault or null. */
-    private String headerLines(byte[] head, int pos, HeaderList headers, HttpRequest request) {
-        String fault = lines(head, pos, headers);
-        return fault != null ? fault : framing(head, request);
     }
 
     /**
@@ -159,19 +153,21 @@ final class RequestHeadParser {
                 return "bare CR in a header line";
             }
             pos += 2;
-            lines.addChecked(new AsciiString(head, nameStart, nameEnd - nameStart, false),
-                    new AsciiString(head, valueStart, valueEnd - valueStart, false));
-            if (equalsLowerCase(head, nameStart, nameEnd, CONTENT_LENGTH)) {
+            AsciiString name = new AsciiString(head, nameStart, nameEnd - nameStart, false);
+            AsciiString value = new AsciiString(head, valueStart, valueEnd - valueStart, false);
+            lines.addChecked(name, value);
+            if (HeaderList.sameName(name, HttpHeaderNames.CONTENT_LENGTH)) {
                 contentLengths++;
                 contentLength = digits(head, valueStart, valueEnd);
-            } else if (equalsLowerCase(head, nameStart, nameEnd, TRANSFER_ENCODING)) {
-                codings(head, valueStart, valueEnd);
+            } else if (HeaderList.sameName(name, HttpHeaderNames.TRANSFER_ENCODING)) {
+                codings(value);
             }
         }
         return head[pos + 1] != '\n' ? "bare CR in the empty line" : null;
     }
 
-    private String framing(byte[] head, HttpRequest request) {
+    /** The body's framing from the headers just read; a fault, or null. */
+    private String framing(HttpVersion version) {
         if (contentLengths > 1) {
             return "more than one Content-Length";
         }
@@ -181,16 +177,11 @@ final class RequestHeadParser {
         if (!encoded) {
             return null;
         }
-        HttpVersion version = request.protocolVersion();
         if (version.majorVersion() < 1 || version.majorVersion() == 1 && version.minorVersion() < 1) {
-            request.setDecoderResult(DecoderResult.failure(new TransferEncodingNotAllowedException(
-                    "Transfer-Encoding before HTTP/1.1")));
-            return null;
+            return "Transfer-Encoding before HTTP/1.1";
         }
         if (contentLengths == 1) {
-            request.setDecoderResult(DecoderResult.failure(new ContentLengthNotAllowedException(
-                    "Content-Length with Transfer-Encoding")));
-            return null;
+            return "Content-Length with Transfer-Encoding";
         }
         if (chunkedCodings > 1) {
             return "chunked transfer coding applied more than once";
@@ -204,26 +195,15 @@ final class RequestHeadParser {
     }
 
     /** Notes the codings of one {@code Transfer-Encoding} value (a list; empty elements do not count). */
-    private void codings(byte[] head, int start, int end) {
+    private void codings(AsciiString value) {
         encoded = true;
-        int element = start;
-        for (int i = start; i <= end; i++) {
-            if (i == end || head[i] == ',') {
-                int first = element;
-                int last = i;
-                while (first < last && (head[first] == ' ' || head[first] == '\t')) {
-                    first++;
+        for (AsciiString element : value.split(',')) {
+            AsciiString coding = HeaderList.withoutOws(element);
+            if (!coding.isEmpty()) {
+                lastCodingChunked = coding.contentEqualsIgnoreCase(HttpHeaderValues.CHUNKED);
+                if (lastCodingChunked) {
+                    chunkedCodings++;
                 }
-                while (last > first && (head[last - 1] == ' ' || head[last - 1] == '\t')) {
-                    last--;
-                }
-                if (first < last) {
-                    lastCodingChunked = equalsLowerCase(head, first, last, CHUNKED);
-                    if (lastCodingChunked) {
-                        chunkedCodings++;
-                    }
-                }
-                element = i + 1;
             }
         }
     }
@@ -264,19 +244,6 @@ final class RequestHeadParser {
             value = value * 10 + digit;
         }
         return value;
-    }
-
-    static boolean equalsLowerCase(byte[] bytes, int start, int end, byte[] lower) {
-        if (end - start != lower.length) {
-            return false;
-        }
-        for (int i = 0; i < lower.length; i++) {
-            int c = bytes[start + i];
-            if (c != lower[i] && (c | 0x20) != lower[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The method's constant for the common ones, so that no {@code String} is made for them. */

@@ -39,6 +39,10 @@ class HeaderListTest {
         assertThat(headers.names()).isEqualTo(netty.names());
         assertThat(headers.contains(HttpHeaderNames.HOST)).isTrue();
         assertThat(headers.containsValue(HttpHeaderNames.CONNECTION, "CLOSE", true)).isTrue();
+        assertThat(decoded("Connection", "keep-alive, close\u0080").containsValue(HttpHeaderNames.CONNECTION, "close", true))
+                .as("an obs-text byte is part of the element, not whitespace around it").isFalse();
+        assertThat(decoded("Connection", "keep-alive ,\tclose ").containsValue(HttpHeaderNames.CONNECTION, "close", true))
+                .isTrue();
         assertThat(headers.get("missing")).isNull();
         assertThat(headers.getAll("missing")).isEmpty();
         assertThat(headers.size()).isEqualTo(5);
